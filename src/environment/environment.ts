@@ -1,0 +1,75 @@
+/**
+ * The place an agent acts and a patch is graded: a container in production, a temp directory or
+ * a scripted fake in unit tests. Modelled on inspect_ai's sandbox interface: a command that ran
+ * and failed is data (a non-zero exit code); an environment that could not run it throws
+ * EnvironmentUnavailableError, which the pipeline counts as infrastructure.
+ */
+import { InfrastructureError } from '../errors.js';
+
+export interface RunOptions {
+  /** Seconds before the command's process group is interrupted. @default 300 */
+  timeoutS?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  /** stdout and stderr merged, decoded as UTF-8 with invalid bytes replaced. */
+  output: string;
+  /** The command's exit status; 130 or similar after an interrupt. */
+  exitCode: number;
+  /** True when the timeout interrupted the command. */
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  /** Seconds before the whole process tree is killed (enforced inside the container). */
+  timeoutS?: number;
+  /** Keep at most this many bytes of output: the head and the tail, with a note of what was cut. */
+  maxOutputBytes?: number;
+  /** Working directory. @default '/testbed' */
+  cwd?: string;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult extends RunResult {
+  /** Bytes the process wrote in total, before capping. */
+  outputBytes: number;
+  /** True when output was cut to maxOutputBytes. */
+  truncated: boolean;
+}
+
+export interface Environment {
+  /**
+   * Run a command in the persistent shell: `cd` and exported variables carry over between calls.
+   * On timeout the command's process group is interrupted and the shell recovers (or is replaced).
+   * @throws EnvironmentUnavailableError when the shell or the container is gone.
+   */
+  run(command: string, options?: RunOptions): Promise<RunResult>;
+  /**
+   * Run one fresh process (argv, no shell state), used by grading for `bash /eval.sh`.
+   * @throws EnvironmentUnavailableError when the container is gone.
+   */
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** @throws EnvironmentUnavailableError; a missing file throws FileNotFoundError. */
+  readFile(path: string): Promise<Buffer>;
+  /** Creates parent directories. @throws EnvironmentUnavailableError */
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** `git add -A && git diff --cached` in the repository root: the patch as SWE-agent submits it. */
+  diff(): Promise<string>;
+  /** Remove the environment. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export class EnvironmentUnavailableError extends InfrastructureError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('environment_unavailable', message, options);
+  }
+}
+
+export class FileNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`no such file: ${path}`);
+    this.name = 'FileNotFoundError';
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Where each file of a run directory lives (DESIGN.md §4). Every stage that reads or writes a run
+ * goes through these functions, so the layout is defined once.
+ */
+import path from 'node:path';
+
+/** One unit of work: an instance at a context length and a seed. `evaluate` uses '-' for both. */
+export interface CellKey {
+  instanceId: string;
+  context: string;
+  seed: string;
+}
+
+export const NO_DIMENSION = '-';
+
+export function cellId(cell: CellKey): string {
+  return `${cell.context}/${cell.seed}/${cell.instanceId}`;
+}
+
+export class RunLayout {
+  constructor(readonly root: string) {}
+
+  get manifest(): string {
+    return path.join(this.root, 'run.json');
+  }
+  get predictions(): string {
+    return path.join(this.root, 'predictions.jsonl');
+  }
+  get summary(): string {
+    return path.join(this.root, 'report.json');
+  }
+  get trajectoriesDir(): string {
+    return path.join(this.root, 'trajectories');
+  }
+  get evaluationDir(): string {
+    return path.join(this.root, 'evaluation');
+  }
+  trajectory(cell: CellKey): string {
+    return path.join(this.trajectoriesDir, cell.context, cell.seed, `${cell.instanceId}.traj.json`);
+  }
+  cellDir(cell: CellKey): string {
+    return path.join(this.evaluationDir, cell.context, cell.seed, cell.instanceId);
+  }
+  patch(cell: CellKey): string {
+    return path.join(this.cellDir(cell), 'patch.diff');
+  }
+  evalScript(cell: CellKey): string {
+    return path.join(this.cellDir(cell), 'eval.sh');
+  }
+  testOutput(cell: CellKey): string {
+    return path.join(this.cellDir(cell), 'test_output.txt');
+  }
+  instanceReport(cell: CellKey): string {
+    return path.join(this.cellDir(cell), 'report.json');
+  }
+}
