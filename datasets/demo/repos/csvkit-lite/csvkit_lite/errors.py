@@ -1,0 +1,2 @@
+class CsvError(ValueError):
+    """Raised for malformed CSV input."""
