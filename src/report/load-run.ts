@@ -1,0 +1,131 @@
+/**
+ * Everything a report needs from a run directory (DESIGN.md §4), read and validated once.
+ * Missing optional parts (trajectories for evaluate-only runs, a gold dataset) are simply absent.
+ */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { RunLayout } from '../run-dir/layout.js';
+import {
+  InstanceReportSchema,
+  PredictionSchema,
+  RunManifestSchema,
+  TrajectorySchema,
+  type Prediction,
+  type RunManifest,
+  type Trajectory,
+} from '../run-dir/schemas.js';
+import { readJsonFile, readJsonlFile } from './read-validated.js';
+import { repoFromInstanceId, type CellReport, type InstanceRow } from './verdicts.js';
+
+export interface TrajectoryRecord {
+  instanceId: string;
+  context: string;
+  seed: string;
+  trajectory: Trajectory;
+}
+
+export interface RunData {
+  root: string;
+  manifest: RunManifest;
+  rows: InstanceRow[];
+  cells: CellReport[];
+  predictions: Prediction[];
+  trajectories: TrajectoryRecord[];
+  /** Gold patches by instance id, when the run's dataset file could be read; used for patch recall. */
+  goldPatches: Map<string, string>;
+}
+
+export interface LoadRunOptions {
+  /** A SWE-bench JSONL file with the gold patches; defaults to run.json's dataset.source when that is a readable file. */
+  dataset?: string;
+}
+
+const GoldRowSchema = z.object({ instance_id: z.string(), repo: z.string(), patch: z.string() });
+
+async function subdirs(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+async function loadCells(layout: RunLayout): Promise<CellReport[]> {
+  const jobs: Promise<CellReport>[] = [];
+  for (const context of await subdirs(layout.evaluationDir)) {
+    for (const seed of await subdirs(path.join(layout.evaluationDir, context))) {
+      for (const instanceId of await subdirs(path.join(layout.evaluationDir, context, seed))) {
+        const file = layout.instanceReport({ instanceId, context, seed });
+        if (!existsSync(file)) continue; // a cell still being graded
+        jobs.push(
+          readJsonFile(file, InstanceReportSchema, 'an instance report { "<instance_id>": {...} }').then((report) => {
+            const entry = report[instanceId];
+            if (!entry) throw new InputError(`${file}: field ${instanceId}: missing; expected the report keyed by its directory's instance id`);
+            return { instanceId, context, seed, entry };
+          }),
+        );
+      }
+    }
+  }
+  return Promise.all(jobs);
+}
+
+async function loadTrajectories(layout: RunLayout): Promise<TrajectoryRecord[]> {
+  const jobs: Promise<TrajectoryRecord>[] = [];
+  for (const context of await subdirs(layout.trajectoriesDir)) {
+    for (const seed of await subdirs(path.join(layout.trajectoriesDir, context))) {
+      const dir = path.join(layout.trajectoriesDir, context, seed);
+      for (const name of (await readdir(dir)).filter((n) => n.endsWith('.traj.json')).sort()) {
+        const instanceId = name.slice(0, -'.traj.json'.length);
+        jobs.push(
+          readJsonFile(path.join(dir, name), TrajectorySchema, 'a sera-eval.trajectory/1 file').then((trajectory) => ({
+            instanceId,
+            context,
+            seed,
+            trajectory,
+          })),
+        );
+      }
+    }
+  }
+  return Promise.all(jobs);
+}
+
+async function loadGoldRows(file: string | undefined, ids: ReadonlySet<string>): Promise<Map<string, z.infer<typeof GoldRowSchema>>> {
+  const rows = new Map<string, z.infer<typeof GoldRowSchema>>();
+  if (file === undefined) return rows;
+  for (const row of await readJsonlFile(file, GoldRowSchema, 'a SWE-bench row with instance_id, repo and patch')) {
+    if (ids.has(row.instance_id)) rows.set(row.instance_id, row);
+  }
+  return rows;
+}
+
+function datasetFile(manifest: RunManifest, explicit: string | undefined): string | undefined {
+  if (explicit !== undefined) {
+    if (!existsSync(explicit)) throw new InputError(`--dataset ${explicit}: no such file; expected a SWE-bench JSONL file`);
+    return explicit;
+  }
+  const source = manifest.dataset.source;
+  return source.endsWith('.jsonl') && existsSync(source) ? source : undefined;
+}
+
+export async function loadRun(runDir: string, options: LoadRunOptions = {}): Promise<RunData> {
+  const layout = new RunLayout(runDir);
+  if (!existsSync(layout.manifest)) throw new InputError(`${runDir}: not a run directory (no run.json)`);
+  const manifest = await readJsonFile(layout.manifest, RunManifestSchema, 'a run manifest (run.json)');
+  const predictions = existsSync(layout.predictions)
+    ? await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')
+    : [];
+  const [cells, trajectories] = await Promise.all([loadCells(layout), loadTrajectories(layout)]);
+
+  const ids = new Set(manifest.instance_ids);
+  if (ids.size === 0) {
+    for (const c of cells) ids.add(c.instanceId);
+    for (const p of predictions) ids.add(p.instance_id);
+  }
+  const gold = await loadGoldRows(datasetFile(manifest, options.dataset), ids);
+  const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
+  const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
+  return { root: runDir, manifest, rows, cells, predictions, trajectories, goldPatches };
+}
