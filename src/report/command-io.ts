@@ -1,0 +1,29 @@
+/** What report commands write to, so the CLI and tests can hand in their own streams (STYLE.md §9). */
+import { InputError } from '../errors.js';
+
+export interface WritableLike {
+  write(chunk: string): unknown;
+}
+
+export interface CommandIo {
+  stdout: WritableLike;
+  /** Warnings and input errors; defaults to process.stderr. */
+  stderr?: WritableLike;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_GATE_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Run a command body; bad input is reported on stderr and becomes exit code 2, anything else propagates. */
+export async function withInputErrors(io: CommandIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof InputError) {
+      (io.stderr ?? process.stderr).write(`error: ${err.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,92 @@
+/** The per-instance section of the HTML report: verdict per cell, test results, coloured patch, trajectory. */
+import type { InstanceReportEntry, Trajectory } from '../run-dir/schemas.js';
+import { escapeHtml } from './html-escape.js';
+import type { CellVerdict } from './verdicts.js';
+
+/** Long observations are cut so a 3,000-rollout report stays openable; the trajectory file has the rest. */
+const MAX_OBSERVATION_CHARS = 4000;
+
+export interface InstanceCell {
+  verdict: CellVerdict;
+  entry: InstanceReportEntry | undefined;
+  patch: string | undefined;
+  trajectory: Trajectory | undefined;
+}
+
+export function verdictBadge(verdict: CellVerdict['verdict']): string {
+  return `<span class="verdict v-${verdict}">${verdict.replace('_', ' ')}</span>`;
+}
+
+export function coloredDiff(patch: string): string {
+  const lines = patch.split('\n').map((line) => {
+    const kind = /^(diff --git|index |--- |\+\+\+ )/.test(line)
+      ? 'meta'
+      : line.startsWith('@@')
+        ? 'hunk'
+        : line.startsWith('+')
+          ? 'add'
+          : line.startsWith('-')
+            ? 'del'
+            : 'ctx';
+    return `<span class="d-${kind}">${escapeHtml(line)}</span>`;
+  });
+  return `<pre class="diff">${lines.join('\n')}</pre>`;
+}
+
+function testList(name: string, lists: { success: string[]; failure: string[] } | undefined): string {
+  if (!lists) return '';
+  const items = [
+    ...lists.failure.map((t) => `<li class="t-fail">✗ ${escapeHtml(t)}</li>`),
+    ...lists.success.map((t) => `<li class="t-pass">✓ ${escapeHtml(t)}</li>`),
+  ];
+  if (items.length === 0) return `<p class="tests">${name}: none</p>`;
+  const heading = `${name}: ${lists.success.length} passed, ${lists.failure.length} failed`;
+  return `<details class="tests"${lists.failure.length > 0 ? ' open' : ''}><summary>${heading}</summary><ul>${items.join('')}</ul></details>`;
+}
+
+function clip(text: string): string {
+  if (text.length <= MAX_OBSERVATION_CHARS) return escapeHtml(text);
+  return `${escapeHtml(text.slice(0, MAX_OBSERVATION_CHARS))}\n<em>[… ${text.length - MAX_OBSERVATION_CHARS} more characters in the trajectory file]</em>`;
+}
+
+function trajectoryHtml(t: Trajectory): string {
+  const steps = t.steps.map((step) => {
+    const calls = step.tool_calls
+      .map((c) => `<div class="call"><b>${escapeHtml(c.name)}</b> <code>${escapeHtml(c.arguments)}</code></div>`)
+      .join('');
+    return (
+      `<li class="step step-${step.kind}"><div class="step-head">step ${step.index} · ${step.kind} · ` +
+      `${step.usage.prompt_tokens}/${step.usage.completion_tokens} tokens · model ${step.model_latency_s.toFixed(1)} s · tool ${step.tool_latency_s.toFixed(1)} s</div>` +
+      `<pre class="thought">${clip(step.thought)}</pre>${calls}<pre class="observation">${clip(step.observation)}</pre></li>`
+    );
+  });
+  const error = t.error ? `<p class="error">${escapeHtml(t.error.code)}: ${escapeHtml(t.error.message)}</p>` : '';
+  return (
+    `<details class="trajectory"><summary>Trajectory: ${t.steps.length} steps, exit ${escapeHtml(t.exit_status)}` +
+    `${t.autosubmitted ? ' (autosubmitted)' : ''}, ${t.stats.prompt_tokens} tokens in / ${t.stats.completion_tokens} out</summary>` +
+    `${error}<ol class="steps">${steps.join('')}</ol></details>`
+  );
+}
+
+function cellHtml(cell: InstanceCell): string {
+  const { verdict, entry } = cell;
+  const error = entry?.sera_eval.error
+    ? `<p class="error">${escapeHtml(entry.sera_eval.error.stage)} / ${escapeHtml(entry.sera_eval.error.code)}: ${escapeHtml(entry.sera_eval.error.message)}</p>`
+    : '';
+  const tests = entry?.tests_status
+    ? testList('FAIL_TO_PASS', entry.tests_status.FAIL_TO_PASS) + testList('PASS_TO_PASS', entry.tests_status.PASS_TO_PASS)
+    : '<p class="tests">no test results</p>';
+  const patch = cell.patch ? `<details class="patch" open><summary>Patch</summary>${coloredDiff(cell.patch)}</details>` : '<p>no patch</p>';
+  return (
+    `<article class="cell"><h3>context ${escapeHtml(verdict.context)} · seed ${escapeHtml(verdict.seed)} ${verdictBadge(verdict.verdict)}</h3>` +
+    `${error}${tests}${patch}${cell.trajectory ? trajectoryHtml(cell.trajectory) : ''}</article>`
+  );
+}
+
+export function instanceSection(anchor: string, instanceId: string, repo: string, cells: readonly InstanceCell[]): string {
+  return (
+    `<section class="instance" id="${anchor}" data-instance="${escapeHtml(instanceId)}">` +
+    `<p><a href="#instances">← all instances</a></p><h2>${escapeHtml(instanceId)}</h2><p class="repo">${escapeHtml(repo)}</p>` +
+    `${cells.map(cellHtml).join('')}</section>`
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * The HTML report: ONE self-contained file (inline CSS, JS and SVG; nothing fetched), with the
+ * rate tables, a chart per repository × context, the nightly trend when a history is given, an
+ * instance list, and a page per instance (shown by a small router on the URL fragment).
+ */
+import type { RunData } from './load-run.js';
+import { escapeHtml } from './html-escape.js';
+import { seedBarsChart, trendChart } from './html-charts.js';
+import { instanceSection, verdictBadge, type InstanceCell } from './html-instance.js';
+import type { HistoryEntry } from './nightly-history.js';
+import { activityGrid, ratesGrid, reportTitle, type Grid } from './report-grid.js';
+import { cellPatch, predictedPatches, type ReportView } from './report-view.js';
+import type { CellVerdict } from './verdicts.js';
+
+export interface HtmlOptions {
+  history?: readonly HistoryEntry[];
+}
+
+const STYLE = `
+body{font:14px/1.4 system-ui,sans-serif;margin:0;padding:16px 24px;color:#1d2330;background:#fbfbfd}
+h1{font-size:20px}h2{font-size:17px;margin-top:28px}h3{font-size:14px}
+table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d5d9e2;padding:3px 8px;text-align:right;white-space:nowrap}
+th:first-child,td:first-child{text-align:left}thead th{background:#eef1f6}
+.charts{display:flex;flex-wrap:wrap;gap:8px}.chart{margin:0;background:#fff;border:1px solid #e1e4ea}
+.bar{fill:#4a78c2}.mean{stroke:#d0612c;stroke-width:2}.axis{stroke:#888}.tick{font-size:9px;fill:#555}.title{font-size:11px;font-weight:600}
+.trend{fill:none;stroke-width:2}.legend{font-size:10px}
+.s0{stroke:#1d2330;fill:#1d2330}.s1{stroke:#4a78c2;fill:#4a78c2}.s2{stroke:#2c9c5a;fill:#2c9c5a}.s3{stroke:#d0612c;fill:#d0612c}.s4{stroke:#8a4fc2;fill:#8a4fc2}.s5{stroke:#b8a11c;fill:#b8a11c}
+.verdict{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;color:#fff}
+.v-resolved{background:#2c9c5a}.v-unresolved{background:#c0392b}.v-empty_patch{background:#888}.v-error{background:#d0612c}
+.v-infrastructure{background:#8a4fc2}.v-not_submitted{background:#bbb}
+pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid #e1e4ea;padding:6px;margin:4px 0}
+.d-add{color:#19692c;background:#e6f6ea}.d-del{color:#a02222;background:#fbeaea}.d-hunk{color:#6a4fc2}.d-meta{color:#777;font-weight:600}
+.t-fail{color:#a02222}.t-pass{color:#19692c}.error{color:#a02222}
+.cell{border-top:1px solid #d5d9e2;margin-top:10px}.step{margin-bottom:10px}.step-head{color:#555;font-size:12px}
+.step-requery .step-head{color:#d0612c}.call code{white-space:pre-wrap}
+body.instance-view #overview{display:none}#filter{padding:4px;width:280px}
+`;
+
+const SCRIPT = `
+(function () {
+  var sections = Array.prototype.slice.call(document.querySelectorAll('section.instance'));
+  function route() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    var onInstance = !!(target && target.classList.contains('instance'));
+    document.body.classList.toggle('instance-view', onInstance);
+    sections.forEach(function (s) { s.hidden = !(onInstance && s === target); });
+    if (onInstance) window.scrollTo(0, 0);
+  }
+  var filter = document.getElementById('filter');
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#instance-table tbody tr'));
+  filter.addEventListener('input', function () {
+    var q = filter.value.toLowerCase();
+    rows.forEach(function (r) { r.hidden = q !== '' && r.textContent.toLowerCase().indexOf(q) < 0; });
+  });
+  window.addEventListener('hashchange', route);
+  route();
+  document.body.setAttribute('data-ready', '1');
+})();
+`;
+
+function gridHtml(grid: Grid, className: string): string {
+  const head = `<thead><tr>${grid.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>`;
+  const body = grid.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table class="${className}">${head}<tbody>${body}</tbody></table>`;
+}
+
+function chartsHtml(view: ReportView): string {
+  const charts = view.rows.flatMap((row) =>
+    row.contexts.map((c) => seedBarsChart(c.context === '-' ? row.label : `${row.label} · ${c.context}`, c)),
+  );
+  return `<div class="charts" id="charts">${charts.join('')}</div>`;
+}
+
+function instancesByVerdict(view: ReportView): Map<string, CellVerdict[]> {
+  const byInstance = new Map<string, CellVerdict[]>();
+  for (const v of view.verdicts) byInstance.set(v.instanceId, [...(byInstance.get(v.instanceId) ?? []), v]);
+  return byInstance;
+}
+
+function instanceList(byInstance: Map<string, CellVerdict[]>, anchors: Map<string, string>, view: ReportView): string {
+  const cellLabels = view.contexts.flatMap((c) => view.seeds.map((s) => `${c}/${s}`));
+  const head = `<thead><tr><th>Instance</th><th>Repository</th>${cellLabels.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>`;
+  const rows = [...byInstance].map(([id, verdicts]) => {
+    const badges = verdicts.map((v) => `<td>${verdictBadge(v.verdict)}</td>`).join('');
+    return `<tr><td><a href="#${anchors.get(id)}">${escapeHtml(id)}</a></td><td>${escapeHtml(verdicts[0]?.repo ?? '')}</td>${badges}</tr>`;
+  });
+  return (
+    `<h2 id="instances">Instances (${byInstance.size})</h2><input id="filter" type="search" placeholder="filter by id, repository or verdict">` +
+    `<table id="instance-table">${head}<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
+export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions = {}): string {
+  const key = (v: Pick<CellVerdict, 'context' | 'seed' | 'instanceId'>): string => `${v.context}\u0000${v.seed}\u0000${v.instanceId}`;
+  const entries = new Map(run.cells.map((c) => [key(c), c.entry]));
+  const trajectories = new Map(run.trajectories.map((t) => [key(t), t.trajectory]));
+  const patches = predictedPatches(run);
+  const byInstance = instancesByVerdict(view);
+  const anchors = new Map([...byInstance.keys()].map((id, i) => [id, `inst-${i}`]));
+  const sections = [...byInstance].map(([id, verdicts]) => {
+    const cells: InstanceCell[] = verdicts.map((v) => ({
+      verdict: v,
+      entry: entries.get(key(v)),
+      patch: cellPatch(patches, v),
+      trajectory: trajectories.get(key(v)),
+    }));
+    return instanceSection(anchors.get(id) as string, id, verdicts[0]?.repo ?? '', cells);
+  });
+  const activity = activityGrid(view);
+  const history = options.history ?? [];
+  const trend =
+    history.length > 0 ? `<h2>Nightly trend</h2><div class="charts">${view.contexts.map((c) => trendChart(history, c)).join('')}</div>` : '';
+  const title = escapeHtml(reportTitle(view));
+  return (
+    `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${title}</title><style>${STYLE}</style></head><body>` +
+    `<div id="overview"><h1>${title}</h1><h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
+    `${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
+    `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view)}</div>` +
+    `${sections.join('\n')}<script>${SCRIPT}</script></body></html>\n`
+  );
+}
