@@ -1,0 +1,56 @@
+import type { SweBenchInstance } from '../dataset/schema.js';
+import type { TestSpec } from './specs/test-spec.js';
+import { testDirectives } from './test-directives.js';
+import { testPatchFiles } from './test-patch-files.js';
+
+export const REPO_DIRECTORY = '/testbed';
+export const START_TEST_OUTPUT = '>>>>> Start Test Output';
+export const END_TEST_OUTPUT = '>>>>> End Test Output';
+/** Printed by eval.sh after the end marker (SWE-bench v5), so grading can check the runner's exit status. */
+export const TEST_EXIT_CODE_PREFIX = '>>>>> Test Exit Code: ';
+const HEREDOC_DELIMITER = 'EOF_114329324912';
+const EXIT_CODE_VARIABLE = 'SWE_BENCH_TEST_EXIT_CODE';
+
+/** The command that runs the instance's tests: the spec's test_cmd followed by its directives. */
+export function testCommand(instance: Pick<SweBenchInstance, 'test_patch'>, spec: TestSpec): string {
+  return [spec.testCmd, ...testDirectives(instance.test_patch, spec)].join(' ');
+}
+
+/**
+ * eval.sh in the order of SWE-bench's make_eval_script_list_py, with two later fixes: the exit code
+ * line (v5) and `rm -f` for files the test patch only adds instead of a path-less `git checkout
+ * <base>` that would move HEAD off the image's setup commit (#518, fixed by #539).
+ * No `set -e`: the final test-file reset must run even when the tests fail.
+ */
+export function makeEvalScript(
+  instance: Pick<SweBenchInstance, 'base_commit' | 'test_patch'>,
+  spec: TestSpec,
+): string {
+  const { modified, added } = testPatchFiles(instance.test_patch);
+  const resetTestFiles: string[] = [];
+  if (modified.length > 0) resetTestFiles.push(`git checkout ${instance.base_commit} ${modified.join(' ')}`);
+  if (added.length > 0) resetTestFiles.push(`rm -f ${added.join(' ')}`);
+  const lines = [
+    '#!/bin/bash',
+    'set -uxo pipefail',
+    ...spec.activate,
+    `cd ${REPO_DIRECTORY}`,
+    ...(spec.evalCommands ?? []),
+    `git config --global --add safe.directory ${REPO_DIRECTORY}`,
+    `cd ${REPO_DIRECTORY}`,
+    'git status',
+    'git show',
+    `git -c core.fileMode=false diff ${instance.base_commit}`,
+    ...spec.activate,
+    ...(spec.install === undefined ? [] : [spec.install]),
+    ...resetTestFiles,
+    `git apply -v - <<'${HEREDOC_DELIMITER}'\n${instance.test_patch}\n${HEREDOC_DELIMITER}`,
+    `: '${START_TEST_OUTPUT}'`,
+    testCommand(instance, spec),
+    `${EXIT_CODE_VARIABLE}=$?`,
+    `: '${END_TEST_OUTPUT}'`,
+    `echo "${TEST_EXIT_CODE_PREFIX}$${EXIT_CODE_VARIABLE}"`,
+    ...resetTestFiles,
+  ];
+  return `${lines.join('\n')}\n`;
+}
