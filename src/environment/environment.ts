@@ -19,6 +19,11 @@ export interface RunResult {
   exitCode: number;
   /** True when the timeout interrupted the command. */
   timedOut: boolean;
+  /**
+   * True when the shell could not be recovered after a timeout and a fresh one replaced it:
+   * the working directory and exported variables are back to their start values.
+   */
+  shellRestarted?: boolean;
 }
 
 export interface ExecOptions {
@@ -62,8 +67,9 @@ export interface Environment {
 }
 
 export class EnvironmentUnavailableError extends InfrastructureError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('environment_unavailable', message, options);
+  /** `code` is 'oom' when the kernel's out-of-memory killer ended the command or the container. */
+  constructor(message: string, options?: { cause?: unknown; code?: 'environment_unavailable' | 'oom' }) {
+    super(options?.code ?? 'environment_unavailable', message, options);
   }
 }
 

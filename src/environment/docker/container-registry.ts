@@ -1,0 +1,97 @@
+/**
+ * Every container this process started and has not yet removed, so an interrupted run leaves
+ * nothing behind (inspect_ai's docker/cleanup.py does the same). Containers also carry the
+ * `sera-eval.run-id` label, so leftovers of a process that was killed outright can be found later.
+ */
+import type Dockerode from 'dockerode';
+import { isNotFound, statusCodeOf } from './docker-errors.js';
+
+export const RUN_ID_LABEL = 'sera-eval.run-id';
+export const MANAGED_LABEL = 'sera-eval.managed';
+
+interface LiveContainer {
+  docker: Dockerode;
+  id: string;
+}
+
+const live = new Map<string, LiveContainer>();
+
+export function registerContainer(docker: Dockerode, id: string): void {
+  live.set(id, { docker, id });
+}
+
+export function unregisterContainer(id: string): void {
+  live.delete(id);
+}
+
+export function liveContainerIds(): string[] {
+  return [...live.keys()];
+}
+
+/** Force-remove a container; one that is already gone or being removed counts as removed. */
+export async function forceRemoveContainer(docker: Dockerode, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true, v: true });
+  } catch (err) {
+    // 409: "removal of container ... is already in progress" from a concurrent close().
+    if (!isNotFound(err) && statusCodeOf(err) !== 409) throw err;
+  }
+}
+
+/** Remove every live container of this process, in parallel. Failures are collected, not thrown. */
+export async function removeAllLiveContainers(): Promise<{ removed: number; failed: string[] }> {
+  const entries = [...live.values()];
+  const results = await Promise.allSettled(entries.map((entry) => forceRemoveContainer(entry.docker, entry.id)));
+  const failed: string[] = [];
+  results.forEach((result, index) => {
+    const id = entries[index]!.id;
+    if (result.status === 'fulfilled') live.delete(id);
+    else failed.push(id);
+  });
+  return { removed: entries.length - failed.length, failed };
+}
+
+/** Remove all containers, running or not, labelled with this run id. Returns how many. */
+export async function removeContainersByLabel(docker: Dockerode, runId: string): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
+  await Promise.all(containers.map((info) => forceRemoveContainer(docker, info.Id)));
+  for (const info of containers) live.delete(info.Id);
+  return containers.length;
+}
+
+const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface CleanupHandlerOptions {
+  /**
+   * After removing the containers, re-raise the signal so the process ends the way it would
+   * have without this handler (exit by signal). Set false when the caller has its own handler
+   * that turns the signal into an orderly exit (the CLI's exit code 130).
+   * @default true
+   */
+  reraise?: boolean;
+}
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP, remove every live container of this process. The CLI installs
+ * this once at start-up; library users who start DockerEnvironments should too. Returns a
+ * function that uninstalls the handlers.
+ */
+export function installCleanupHandlers(options: CleanupHandlerOptions = {}): () => void {
+  const reraise = options.reraise ?? true;
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  const uninstall = (): void => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+  for (const signal of CLEANUP_SIGNALS) {
+    const handler = (): void => {
+      void removeAllLiveContainers().finally(() => {
+        if (!reraise) return;
+        uninstall();
+        process.kill(process.pid, signal);
+      });
+    };
+    handlers.set(signal, handler);
+    process.on(signal, handler);
+  }
+  return uninstall;
+}

@@ -1,0 +1,67 @@
+/**
+ * Telling the daemon's failures apart. docker-modem rejects with an Error carrying `statusCode`
+ * (HTTP status) and `json` (the daemon's body); a vanished daemon shows up as a socket error
+ * (ECONNREFUSED, ENOENT on the unix socket, ECONNRESET mid-request).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EnvironmentUnavailableError } from '../environment.js';
+import { errorMessage } from '../../errors.js';
+
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+export function statusCodeOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return statusCodeOf(err) === 404;
+}
+
+export function isDaemonUnreachable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SOCKET_ERRORS.has(code);
+}
+
+/** The daemon's own words, not docker-modem's "(HTTP code 404) no such container - " prefix. */
+export function daemonMessage(err: unknown): string {
+  const json = (err as { json?: unknown } | null)?.json;
+  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message;
+  if (typeof json === 'string' && json.trim()) return json.trim();
+  return errorMessage(err);
+}
+
+/** Worth another try: the daemon was briefly unreachable or answered 5xx. 4xx never is. */
+export function isTransient(err: unknown): boolean {
+  const status = statusCodeOf(err);
+  return isDaemonUnreachable(err) || (status !== undefined && status >= 500);
+}
+
+export interface RetryOptions {
+  /** @default 3 */
+  attempts?: number;
+  /** Delay before the second try; doubles each time. @default 500 */
+  baseDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Run `operation`, retrying transient daemon failures with exponential backoff. Only for calls
+ * that are safe to repeat (inspect, create with a fresh name, remove, archive reads/writes).
+ */
+export async function withDaemonRetry<T>(what: string, operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 3;
+  let delay = options.baseDelayMs ?? 500;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      if (attempt >= attempts) {
+        throw new EnvironmentUnavailableError(`${what}: Docker daemon failed ${attempts} times: ${daemonMessage(err)}`, { cause: err });
+      }
+      await sleep(delay, undefined, { signal: options.signal });
+      delay *= 2;
+    }
+  }
+}
