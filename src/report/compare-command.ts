@@ -1,0 +1,27 @@
+/** `sera-eval compare RUN_A RUN_B [--format table|markdown|json]`; each side is a run directory or its report.json. */
+import { z } from 'zod';
+import { withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
+import { compareRuns } from './compare.js';
+import { renderComparisonJson, renderComparisonMarkdown, renderComparisonTable } from './render-compare.js';
+import { parseArgs } from './report-command.js';
+import { loadRunSource } from './run-source.js';
+
+export const CompareArgsSchema = z.object({
+  a: z.string().min(1).describe('baseline: run directory or report.json'),
+  b: z.string().min(1).describe('candidate: run directory or report.json'),
+  format: z.enum(['table', 'markdown', 'json']).default('table'),
+});
+export type CompareArgs = z.input<typeof CompareArgsSchema>;
+
+export async function compareCommand(args: CompareArgs, io: CommandIo): Promise<number> {
+  return withInputErrors(io, async () => {
+    const { a, b, format } = parseArgs(CompareArgsSchema, args, 'compare');
+    const [runA, runB] = await Promise.all([loadRunSource(a), loadRunSource(b)]);
+    const comparison = compareRuns(runA, runB);
+    // table and Markdown print the warnings themselves; JSON carries them in a field, so repeat them where a person sees them
+    if (format === 'json') for (const warning of comparison.warnings) (io.stderr ?? process.stderr).write(`warning: ${warning}\n`);
+    const render = { table: renderComparisonTable, markdown: renderComparisonMarkdown, json: renderComparisonJson }[format];
+    io.stdout.write(render(comparison));
+    return EXIT_OK;
+  });
+}
