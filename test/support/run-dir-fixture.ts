@@ -17,6 +17,8 @@ export interface FixtureCell {
   /** Write a trajectory with this many action steps (no trajectory when undefined). */
   steps?: number;
   exitStatus?: Trajectory['exit_status'];
+  /** The assistant thought of every trajectory step. */
+  thought?: string;
   /** Leave out report.json (a cell not graded yet, or lost). */
   noReport?: boolean;
 }
@@ -81,7 +83,7 @@ export function reportEntry(cell: FixtureCell, model: string): InstanceReportEnt
 export function trajectory(cell: FixtureCell, model: string, patch: string): Trajectory {
   const steps = Array.from({ length: cell.steps ?? 0 }, (_, index) => ({
     index,
-    thought: `step ${index}: look at <f.py> & "fix"`,
+    thought: cell.thought ?? `step ${index}: look at <f.py> & "fix"`,
     tool_calls: [{ id: `call_${index}`, name: 'bash', arguments: JSON.stringify({ command: `cat f.py # ${index}` }) }],
     observation: `x = 1 <output ${index}>`,
     kind: 'action' as const,
