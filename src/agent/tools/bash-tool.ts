@@ -1,0 +1,52 @@
+/**
+ * The `bash` tool: SWE-agent's blocklist (sweagent/tools/tools.py ToolFilterConfig), SWE-ReX's `bash -n`
+ * pre-check (swerex/runtime/local.py `_check_bash_command`) and the persistent shell.
+ */
+import type { Environment } from '../../environment/environment.js';
+
+const BLOCKLIST = ['vim', 'vi', 'emacs', 'nano', 'nohup', 'gdb', 'less', 'tail -f', 'python -m venv', 'make'];
+const BLOCKLIST_STANDALONE = [
+  'python', 'python3', 'ipython', 'bash', 'sh', '/bin/bash', '/bin/sh', 'nohup', 'vi', 'vim', 'emacs', 'nano', 'su',
+];
+const BLOCK_UNLESS_REGEX: Record<string, RegExp> = {
+  radare2: /\b(?:radare2)\b.*\s+-c\s+.*/,
+  r2: /\b(?:radare2)\b.*\s+-c\s+.*/,
+};
+
+/**
+ * `should_block_action` as upstream wrote it: `any(f.startswith(action) for f in blocklist)`, so an
+ * action is blocked when it is a *prefix* of a blocklist entry (`make`, `vi`, `tail`), not when it merely
+ * starts with one (`make test` runs). SERA was trained with this behaviour.
+ */
+export function shouldBlockAction(rawAction: string): boolean {
+  const action = rawAction.trim();
+  if (!action) return false;
+  if (BLOCKLIST.some((entry) => entry.startsWith(action))) return true;
+  if (BLOCKLIST_STANDALONE.includes(action)) return true;
+  const name = action.split(/\s+/)[0] as string;
+  const unless = BLOCK_UNLESS_REGEX[name];
+  return unless !== undefined && !unless.test(action);
+}
+
+const HEREDOC_END = 'SOUNIQUEEOF';
+
+/**
+ * `bash -n` over a quoted heredoc, run as a fresh process in the environment. Returns the output when
+ * the syntax is bad. The environment merges stdout and stderr; `bash -n` writes only to stderr.
+ */
+export async function bashSyntaxErrors(env: Environment, command: string): Promise<{ stdout: string; stderr: string } | undefined> {
+  const script = `/usr/bin/env bash -n << '${HEREDOC_END}'\n${command}\n${HEREDOC_END}`;
+  const result = await env.exec(['/bin/sh', '-c', script], { timeoutS: 60 });
+  if (result.exitCode === 0) return undefined;
+  return { stdout: '', stderr: result.output };
+}
+
+export interface BashRun {
+  output: string;
+  timedOut: boolean;
+}
+
+export async function runBash(env: Environment, command: string, timeoutS: number, signal?: AbortSignal): Promise<BashRun> {
+  const result = await env.run(command, { timeoutS, signal });
+  return { output: result.output, timedOut: result.timedOut };
+}

@@ -1,0 +1,21 @@
+/**
+ * `submit` from SWE-agent's `tools/review_on_submit_m/bin/submit` with SERA's single review stage: the
+ * first call prints the review message with the current diff, the next prints the submission markers,
+ * upon which the agent reads the patch and the run ends (`handle_submission` in agents.py).
+ */
+import type { Environment } from '../../environment/environment.js';
+import { renderSubmitReview } from '../sera-templates.js';
+
+export const REVIEW_STAGES = 1;
+
+export type SubmitResult =
+  | { kind: 'review'; observation: string }
+  /** The observation the agent records is the patch itself (handle_submission replaces the marker output). */
+  | { kind: 'submitted'; observation: string; patch: string };
+
+export async function runSubmit(env: Environment, stagesDone: number): Promise<SubmitResult> {
+  const patch = await env.diff();
+  if (stagesDone < REVIEW_STAGES) return { kind: 'review', observation: `${renderSubmitReview(patch)}\n` };
+  return { kind: 'submitted', observation: patch, patch };
+}
+
