@@ -10,3 +10,5 @@ git config user.email setup@swebench.config
 git config user.name SWE-bench
 git commit --allow-empty -am SWE-bench
 chmod -R 777 /testbed
+# chmod made every tracked file executable; without this every `git diff` would list mode changes.
+git config core.fileMode false

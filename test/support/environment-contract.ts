@@ -1,0 +1,126 @@
+/**
+ * The one contract every Environment keeps (STYLE.md §9, after inspect_ai's sandbox self_check):
+ * run against LocalEnvironment in unit tests and DockerEnvironment in integration tests, so the
+ * fake cannot drift from the real thing.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Environment } from '../../src/environment/environment.js';
+import { EnvironmentUnavailableError, FileNotFoundError } from '../../src/environment/environment.js';
+
+/** The repository every contract environment starts in, at /testbed: one commit with README.md. */
+export function createContractRepo(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(dir, 'README.md'), 'hello\n');
+  git('add', 'README.md');
+  git('-c', 'user.name=contract', '-c', 'user.email=contract@example.invalid', 'commit', '-q', '-m', 'base');
+}
+
+export interface ContractSubject {
+  /** A fresh environment whose /testbed holds createContractRepo's repository. */
+  create(): Promise<Environment>;
+}
+
+export function describeEnvironmentContract(name: string, subject: ContractSubject): void {
+  describe(`Environment contract: ${name}`, () => {
+    let env: Environment;
+    beforeEach(async () => {
+      env = await subject.create();
+    });
+    afterEach(async () => {
+      await env.close();
+    });
+
+    it('keeps the working directory and exported variables between run calls', async () => {
+      await env.run('mkdir -p /testbed/sub && cd /testbed/sub && export CONTRACT_VAR=kept');
+      const result = await env.run('pwd; echo "$CONTRACT_VAR"');
+      expect(result).toMatchObject({ output: '/testbed/sub\nkept\n', exitCode: 0, timedOut: false });
+    });
+
+    it('reports exit codes as data', async () => {
+      expect((await env.run('(exit 42)')).exitCode).toBe(42);
+      expect((await env.run('echo fine')).exitCode).toBe(0);
+      expect((await env.run('no-such-command-xyz')).exitCode).toBe(127);
+    });
+
+    it('gives commands that read stdin an empty stdin instead of hanging', async () => {
+      const result = await env.run('cat; read line; echo "read exit $?"', { timeoutS: 20 });
+      expect(result).toMatchObject({ output: 'read exit 1\n', timedOut: false });
+    });
+
+    it('interrupts a command at its timeout and keeps the shell usable with its state', async () => {
+      await env.run('cd /testbed && export AFTER_TIMEOUT=yes');
+      const started = Date.now();
+      const result = await env.run('sleep 60; echo not-reached', { timeoutS: 1 });
+      expect(result.timedOut).toBe(true);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.output).not.toContain('not-reached');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const next = await env.run('pwd; echo "$AFTER_TIMEOUT"');
+      expect(next).toMatchObject({ output: '/testbed\nyes\n', exitCode: 0, timedOut: false });
+    });
+
+    it('decodes output as UTF-8, replacing invalid bytes', async () => {
+      const result = await env.run("printf 'caf\\xc3\\xa9 \\xff\\xfe end\\n'");
+      expect(result.output).toBe('café \uFFFD\uFFFD end\n');
+    });
+
+    it('merges stderr into run output', async () => {
+      const result = await env.run('echo to-stderr >&2');
+      expect(result.output).toBe('to-stderr\n');
+    });
+
+    it('runs exec as a fresh process with its exit code and output', async () => {
+      await env.run('cd / && export SHELL_ONLY=1');
+      const result = await env.exec(['bash', '-c', 'pwd; echo "[$SHELL_ONLY]"; exit 3']);
+      expect(result).toMatchObject({ output: '/testbed\n[]\n', exitCode: 3, timedOut: false, truncated: false });
+    });
+
+    it('times exec out', async () => {
+      const result = await env.exec(['sleep', '60'], { timeoutS: 1 });
+      expect(result.timedOut).toBe(true);
+      expect(result.exitCode).not.toBe(0);
+    });
+
+    it('round-trips text and binary files, creating nested directories', async () => {
+      const binary = Buffer.from(Array.from({ length: 256 }, (_, byte) => byte));
+      await env.writeFile('/testbed/deep/er/still/file.bin', binary);
+      await env.writeFile('/testbed/notes.txt', 'línea uno\nline two\n');
+      expect(Buffer.compare(await env.readFile('/testbed/deep/er/still/file.bin'), binary)).toBe(0);
+      expect((await env.readFile('/testbed/notes.txt')).toString('utf8')).toBe('línea uno\nline two\n');
+      expect((await env.run('wc -c < /testbed/deep/er/still/file.bin')).output.trim()).toBe('256');
+    });
+
+    it('overwrites an existing file', async () => {
+      await env.writeFile('/testbed/README.md', 'replaced\n');
+      expect((await env.readFile('/testbed/README.md')).toString()).toBe('replaced\n');
+    });
+
+    it('throws FileNotFoundError for a missing file', async () => {
+      await expect(env.readFile('/testbed/does/not/exist.txt')).rejects.toBeInstanceOf(FileNotFoundError);
+    });
+
+    it('diffs tracked changes and untracked files against HEAD', async () => {
+      await env.writeFile('/testbed/README.md', 'hello\nworld\n');
+      await env.run('echo "print(1)" > /testbed/repro.py');
+      const patch = await env.diff();
+      expect(patch).toContain('diff --git a/README.md b/README.md');
+      expect(patch).toContain('+world');
+      expect(patch).toContain('diff --git a/repro.py b/repro.py');
+      expect(patch).toContain('+print(1)');
+    });
+
+    it('diffs to an empty string when nothing changed', async () => {
+      expect(await env.diff()).toBe('');
+    });
+
+    it('can be closed twice, and refuses work afterwards', async () => {
+      await env.close();
+      await env.close();
+      await expect(env.run('true')).rejects.toBeInstanceOf(EnvironmentUnavailableError);
+    });
+  });
+}
