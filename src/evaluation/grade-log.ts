@@ -10,10 +10,12 @@ const BAD_CODES = ['>>>>> Patch Apply Failed', '>>>>> Reset Failed', '>>>>> Test
 
 /** Lines a test runner prints once it has run the suite, even with zero tests (the v5 SUITE_RAN idea). */
 const SUITE_RAN = [
-  /^=+ .*\b(passed|failed|errors?|skipped|xfailed|xpassed|deselected|no tests ran)\b.* in [\d.]+s/m, // pytest
+  /^=+ .*\b(passed|failed|errors?|skipped|xfailed|xpassed|deselected|no tests ran)\b.* in [\d.]+ ?s/m, // pytest
   /^Ran \d+ tests? in /m, // unittest, django runtests
-  /tests finished: \d+ passed/m, // sympy bin/test
+  /tests finished: /, // sympy bin/test
 ];
+// eslint-disable-next-line no-control-regex
+const COLOUR_CODES = /\x1b\[[\d;]*m/g;
 
 export interface LogGrade {
   /** False when the log cannot support a verdict; `problem` says why and the cell is an error. */
@@ -66,7 +68,8 @@ export function gradeLog(log: string, instance: Gradable): LogGrade {
   if (testExitCode !== null && testExitCode !== 0 && !anyFailure) {
     return unusable(`the test command exited ${testExitCode} but the log reports no FAILED or ERROR test`, statusMap);
   }
-  if (statusMap.size === 0 && !SUITE_RAN.some((pattern) => pattern.test(log))) {
+  const plainLog = log.replace(COLOUR_CODES, '');
+  if (statusMap.size === 0 && !SUITE_RAN.some((pattern) => pattern.test(plainLog))) {
     return unusable('no test results in the log and no sign that the test suite ran');
   }
 

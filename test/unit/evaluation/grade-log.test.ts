@@ -74,6 +74,15 @@ describe('gradeLog', () => {
     const ranNothing = gradeLog(evalLog('\nRan 0 tests in 0.000s\n\nOK'), instance());
     expect(ranNothing.logUsable).toBe(true);
     expect(ranNothing.resolution).toBe('RESOLVED_NO');
+    const pytest = instance({ repo: 'pytest-dev/pytest', version: '5.0', FAIL_TO_PASS: ['t.py::a'], PASS_TO_PASS: [] });
+    for (const summary of [
+      '\u001b[33m===== no tests ran in 0.01s =====\u001b[0m',
+      '========== 1 deselected in 0.02 seconds ==========',
+    ]) {
+      expect(gradeLog(evalLog(summary), pytest).logUsable, summary).toBe(true);
+    }
+    const sympy = instance({ repo: 'sympy/sympy', version: '1.1', FAIL_TO_PASS: ['test_a'], PASS_TO_PASS: [] });
+    expect(gradeLog(evalLog('=========== tests finished: 0 passed, in 0.01 seconds ==========='), sympy).logUsable).toBe(true);
   });
 
   it('rejects logs carrying an official failure marker', () => {
