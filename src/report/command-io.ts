@@ -1,5 +1,7 @@
 /** What report commands write to, so the CLI and tests can hand in their own streams (STYLE.md §9). */
+import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { describeIssues } from './read-validated.js';
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -26,4 +28,11 @@ export async function withInputErrors(io: CommandIo, body: () => Promise<number>
     }
     throw err;
   }
+}
+
+/** Check a command's arguments with its schema; a bad flag is an InputError naming the field. */
+export function parseArgs<S extends z.ZodType>(schema: S, args: unknown, command: string): z.output<S> {
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) throw new InputError(`${command}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }

@@ -1,9 +1,8 @@
 /** `sera-eval compare RUN_A RUN_B [--format table|markdown|json]`; each side is a run directory or its report.json. */
 import { z } from 'zod';
-import { withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
+import { parseArgs, withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
 import { compareRuns } from './compare.js';
 import { renderComparisonJson, renderComparisonMarkdown, renderComparisonTable } from './render-compare.js';
-import { parseArgs } from './report-command.js';
 import { loadRunSource } from './run-source.js';
 
 export const CompareArgsSchema = z.object({

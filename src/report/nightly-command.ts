@@ -5,13 +5,12 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../run-dir/atomic-write.js';
-import { EXIT_GATE_FAILED, EXIT_OK, withInputErrors, type CommandIo } from './command-io.js';
+import { EXIT_GATE_FAILED, EXIT_OK, parseArgs, withInputErrors, type CommandIo } from './command-io.js';
 import { compareRuns } from './compare.js';
 import { evaluateGate, type GateResult } from './nightly-gate.js';
 import { appendHistory, type HistoryEntry } from './nightly-history.js';
 import { repoRates } from './rates.js';
 import { renderGateJunit, renderGateMarkdown } from './render-nightly.js';
-import { parseArgs } from './report-command.js';
 import { loadRunSource, type RunSource } from './run-source.js';
 
 export const NightlyArgsSchema = z.object({

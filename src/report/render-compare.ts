@@ -1,5 +1,5 @@
 /** Terminal table, Markdown and JSON renderings of a comparison of two runs. */
-import { formatRate } from './rates.js';
+import { ALL_REPOS, formatRate } from './rates.js';
 import type { Comparison, ComparisonRow } from './compare.js';
 import { gridToMarkdown, gridToTable } from './render-text.js';
 import type { Grid } from './report-grid.js';
@@ -45,7 +45,7 @@ function heading(comparison: Comparison): string[] {
 /** Won and lost instance ids, per repository row (the All row would only repeat them). */
 function changes(rows: readonly ComparisonRow[]): string[] {
   return rows
-    .filter((r) => r.repo !== 'All' && r.paired.won.length + r.paired.lost.length > 0)
+    .filter((r) => r.repo !== ALL_REPOS && r.paired.won.length + r.paired.lost.length > 0)
     .map((r) => {
       const where = `${r.label}${r.context === '-' ? '' : ` @ ${r.context}`}`;
       return `${where}: won ${r.paired.won.join(' ') || '–'}; lost ${r.paired.lost.join(' ') || '–'}`;

@@ -1,10 +1,8 @@
 /** `sera-eval report RUN_DIR --format table|json|markdown|csv|html`. */
 import { z } from 'zod';
-import { InputError } from '../errors.js';
-import { withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
+import { parseArgs, withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
 import { loadRun } from './load-run.js';
 import { readHistory } from './nightly-history.js';
-import { describeIssues } from './read-validated.js';
 import { renderHtml } from './render-html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from './render-text.js';
 import { buildReportView } from './report-view.js';
@@ -19,12 +17,6 @@ export const ReportArgsSchema = z.object({
   history: z.string().optional().describe('nightly history JSONL drawn as a trend in the HTML report'),
 });
 export type ReportArgs = z.input<typeof ReportArgsSchema>;
-
-export function parseArgs<S extends z.ZodType>(schema: S, args: unknown, command: string): z.output<S> {
-  const parsed = schema.safeParse(args);
-  if (!parsed.success) throw new InputError(`${command}: ${describeIssues(parsed.error)}`);
-  return parsed.data;
-}
 
 export async function reportCommand(args: ReportArgs, io: CommandIo): Promise<number> {
   return withInputErrors(io, async () => {

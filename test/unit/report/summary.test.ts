@@ -93,6 +93,7 @@ describe('buildSummary on a run with two contexts and two seeds', () => {
       manifest: { run_id: 'r', model_name_or_path: 'm', contexts: ['32k', '64k'], seeds: ['1', '2'] },
       rows, cells, predictions: [],
     });
+    expect(SummarySchema.parse(summary)).toEqual(summary);
     expect(summary.aggregation).toBe('pooled_cells');
     expect(summary.total_instances).toBe(8);
     expect(summary.resolved_instances).toBe(4);
