@@ -39,6 +39,7 @@ export function unpackTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
   let offset = 0;
   let pendingName: string | undefined;
+  let pendingTarget: string | undefined;
   while (offset + BLOCK <= archive.length) {
     const block = archive.subarray(offset, offset + BLOCK);
     if (block.every((byte) => byte === 0)) break;
@@ -47,21 +48,27 @@ export function unpackTar(archive: Buffer): TarEntry[] {
     const body = archive.subarray(offset + BLOCK, offset + BLOCK + size);
     offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
     if (type === 'x') {
-      pendingName = parsePax(body).get('path') ?? pendingName;
+      const records = parsePax(body);
+      pendingName = records.get('path') ?? pendingName;
+      pendingTarget = records.get('linkpath') ?? pendingTarget;
       continue;
     }
-    if (type === 'L') {
-      pendingName = cString(body);
+    // GNU long name ('L') and long link target ('K') entries precede the entry they describe.
+    if (type === 'L' || type === 'K') {
+      if (type === 'L') pendingName = cString(body);
+      else pendingTarget = cString(body);
       continue;
     }
     if (type === 'g') continue;
     const prefix = cString(block.subarray(345, 500));
     const shortName = cString(block.subarray(0, 100));
     const name = pendingName ?? (prefix ? `${prefix}/${shortName}` : shortName);
+    const target = pendingTarget ?? cString(block.subarray(157, 257));
     pendingName = undefined;
+    pendingTarget = undefined;
     if (type === '0' || type === '\0' || type === '7') entries.push({ kind: 'file', name, content: Buffer.from(body) });
     else if (type === '5') entries.push({ kind: 'directory', name });
-    else if (type === '2') entries.push({ kind: 'symlink', name, target: cString(block.subarray(157, 257)) });
+    else if (type === '2') entries.push({ kind: 'symlink', name, target });
     else entries.push({ kind: 'other', name });
   }
   return entries;
