@@ -60,7 +60,7 @@ function shares(verdicts: readonly CellVerdict[]): Map<string, number> {
 function pairedTest(a: readonly CellVerdict[], b: readonly CellVerdict[], seed: number): PairedResult {
   const shareA = shares(a);
   const shareB = shares(b);
-  const both = [...shareA.keys()].filter((id) => shareB.has(id)).sort();
+  const both = [...shareA.keys()].filter((id) => shareB.has(id)).sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
   const won: string[] = [];
   const lost: string[] = [];
   const differences: number[] = [];
