@@ -88,11 +88,13 @@ export function gradeLog(log: string, instance: Gradable): LogGrade {
   };
 }
 
-/** The last `>>>>> Test Exit Code: N` line after the last end marker: eval.sh prints the real one last. */
+/**
+ * The last `>>>>> Test Exit Code: N` line of the log. eval.sh prints the real one after the tests
+ * finish, so a line the tests print cannot come after it; searching the whole log (not just after
+ * the end marker) keeps this right when stdout and stderr (xtrace markers) arrive unordered.
+ */
 function readExitCode(log: string): number | null {
-  const end = log.lastIndexOf(END_TEST_OUTPUT);
-  if (end < 0) return null;
-  const matches = [...log.slice(end).matchAll(new RegExp(`^${TEST_EXIT_CODE_PREFIX}(\\d+)$`, 'gm'))];
+  const matches = [...log.matchAll(new RegExp(`^${TEST_EXIT_CODE_PREFIX}(\\d+)$`, 'gm'))];
   const last = matches.at(-1);
   return last === undefined ? null : Number(last[1]);
 }

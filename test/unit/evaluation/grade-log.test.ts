@@ -69,6 +69,14 @@ describe('gradeLog', () => {
     expect(gradeLog(forged, instance()).testExitCode).toBe(2);
   });
 
+  it('reads the exit code and results when stdout came before the stderr xtrace markers', () => {
+    const stdout = `${F2P} ... FAIL\n${P2P} ... ok\n>>>>> Test Exit Code: 1`;
+    const stderr = "+ : '>>>>> Start Test Output'\n+ ./tests/runtests.py\n+ : '>>>>> End Test Output'";
+    const grade = gradeLog(`${stdout}\n${stderr}`, instance());
+    expect(grade.testExitCode).toBe(1);
+    expect(grade.tests_status.FAIL_TO_PASS.failure).toEqual([F2P]);
+  });
+
   it('rejects an empty status map unless the suite visibly ran', () => {
     expect(gradeLog(evalLog('ImportError: no module named x'), instance()).logUsable).toBe(false);
     const ranNothing = gradeLog(evalLog('\nRan 0 tests in 0.000s\n\nOK'), instance());
