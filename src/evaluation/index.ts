@@ -22,3 +22,4 @@ export {
   type GradeInEnvironmentArgs,
 } from './grade-in-environment.js';
 export { makeInstanceReportEntry, type CellVerdict, type ReportCellInfo } from './instance-report.js';
+export { gradingInputSha256, GRADER_VERSION } from './grading-input-hash.js';

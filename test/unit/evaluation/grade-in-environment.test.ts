@@ -3,6 +3,7 @@ import { EnvironmentUnavailableError } from '../../../src/environment/environmen
 import { InterruptedError } from '../../../src/errors.js';
 import { APPLY_COMMANDS, RESET_TREE } from '../../../src/evaluation/apply-chain.js';
 import { gradeInEnvironment } from '../../../src/evaluation/grade-in-environment.js';
+import { gradingInputSha256 } from '../../../src/evaluation/grading-input-hash.js';
 import { makeInstanceReportEntry, type ReportCellInfo } from '../../../src/evaluation/instance-report.js';
 import { InstanceReportEntrySchema } from '../../../src/run-dir/schemas.js';
 import { FakeEnvironment, type ScriptedResult } from '../../support/fake-environment.js';
@@ -143,5 +144,19 @@ describe('makeInstanceReportEntry', () => {
     expect(none.sera_eval.outcome).toBe('empty_patch');
     const infra = makeInstanceReportEntry({ kind: 'infrastructure', stage: 'container', code: 'oom', message: 'killed' }, null, info(PATCH));
     expect(InstanceReportEntrySchema.parse(infra).sera_eval.outcome).toBe('infrastructure');
+  });
+});
+
+describe('gradingInputSha256', () => {
+  it('changes with the patch, the image, the test lists and the test patch, not otherwise', () => {
+    const base = { instance: instance(), patch: PATCH, image: 'img:1' };
+    const hash = gradingInputSha256(base);
+    expect(gradingInputSha256({ ...base })).toBe(hash);
+    expect(gradingInputSha256({ ...base, instance: instance({ problem_statement: 'reworded' }) })).toBe(hash);
+    expect(gradingInputSha256({ ...base, patch: `${PATCH}\n` })).not.toBe(hash);
+    expect(gradingInputSha256({ ...base, patch: null })).not.toBe(gradingInputSha256({ ...base, patch: '' }));
+    expect(gradingInputSha256({ ...base, image: 'img:2' })).not.toBe(hash);
+    expect(gradingInputSha256({ ...base, instance: instance({ PASS_TO_PASS: [] }) })).not.toBe(hash);
+    expect(gradingInputSha256({ ...base, instance: instance({ test_patch: 'diff --git a/t.py b/t.py\n' }) })).not.toBe(hash);
   });
 });
