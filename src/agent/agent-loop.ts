@@ -1,0 +1,183 @@
+/**
+ * The SERA rollout: SWE-agent 1.x's DefaultAgent loop (sweagent/agent/agents.py `step`,
+ * `forward_with_handling`, `attempt_autosubmission_after_error`) with SERA's e2e.yaml settings.
+ * One tool call per turn; format/blocklist/syntax errors are requeried up to 3 times in a row; every
+ * ending but a confirmed `submit` autosubmits the current diff. Returns the Trajectory; never writes it.
+ */
+import type { Environment } from '../environment/environment.js';
+import { EnvironmentUnavailableError } from '../environment/environment.js';
+import type { SweBenchInstance } from '../dataset/schema.js';
+import { errorMessage, HarnessError, InfrastructureError, InterruptedError } from '../errors.js';
+import type { Trajectory } from '../run-dir/schemas.js';
+import { parseAction } from './action-parser.js';
+import { AgentExit, RequeryError } from './agent-exits.js';
+import { applyBudget, type ContextBudget } from './context-budget.js';
+import type { ChatMessage, ModelClient, ModelTurn, Sampling } from './model-client.js';
+import { ModelCallError } from './model-errors.js';
+import { prepareRepository } from './repo-setup.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+import { renderInstanceTemplate, renderObservationMessage, SYSTEM_TEMPLATE } from './sera-templates.js';
+import { SERA_TOOLS } from './tool-schemas.js';
+import { ToolRunner } from './tools/tool-runner.js';
+import { IN_PROGRESS, TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
+
+export interface AgentLimits {
+  /** Model calls per rollout, requeries included (e2e.yaml per_instance_call_limit). @default 115 */
+  maxModelCalls: number;
+  /** Failed parses/blocked/syntax errors in a row before exit_format (max_requeries). @default 3 */
+  maxRequeries: number;
+  /** @default 300 */
+  commandTimeoutS: number;
+  /** @default 3 */
+  maxConsecutiveTimeouts: number;
+  /** Tool execution time, checked before each step (total_execution_timeout). @default 1800 */
+  totalExecutionS: number;
+  /** Wall-clock time of the whole rollout, checked before each model call. @default none */
+  wallClockS?: number;
+}
+
+export const DEFAULT_LIMITS: AgentLimits = {
+  maxModelCalls: 115,
+  maxRequeries: 3,
+  commandTimeoutS: 300,
+  maxConsecutiveTimeouts: 3,
+  totalExecutionS: 1800,
+};
+
+export interface RunAgentOptions {
+  env: Environment;
+  instance: Pick<SweBenchInstance, 'instance_id' | 'problem_statement' | 'base_commit'>;
+  client: ModelClient;
+  budget: ContextBudget;
+  sampling: Sampling;
+  /** Labels recorded in the trajectory, e.g. '32k' and '1'. */
+  context: string;
+  seed: string;
+  limits?: Partial<AgentLimits>;
+  retryPolicy?: RetryPolicy;
+  signal?: AbortSignal;
+  /** Called after every model call with a snapshot (exit_status 'exit_error', error.code 'in_progress'). */
+  onStep?: (snapshot: Trajectory) => void | Promise<void>;
+}
+
+interface Done {
+  submission: string;
+}
+
+/** @throws InterruptedError when the signal aborts; every other failure ends in the returned trajectory. */
+export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
+  const { env, instance, client, signal } = options;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const recorder = new TrajectoryRecorder({
+    instanceId: instance.instance_id,
+    context: options.context,
+    seed: options.seed,
+    model: client.model,
+    sampling: options.sampling,
+  });
+  const messages: ChatMessage[] = [
+    { role: 'system', content: SYSTEM_TEMPLATE },
+    { role: 'user', content: renderInstanceTemplate(instance.problem_statement) },
+  ];
+  const tools = new ToolRunner(env, limits);
+  const started = performance.now();
+  let lastDiff = '';
+
+  const callModel = async (history: ChatMessage[]): Promise<ModelTurn> => {
+    if (recorder.modelCalls >= limits.maxModelCalls) throw new AgentExit('exit_step_limit', 'Exit due to cost limit');
+    if (limits.wallClockS !== undefined && (performance.now() - started) / 1000 > limits.wallClockS) {
+      throw new AgentExit('exit_timeout', 'Exit due to the rollout wall-clock limit', 'wall_clock');
+    }
+    return withRetries(
+      async () => {
+        const { sampling } = await applyBudget(options.budget, client, history, SERA_TOOLS, options.sampling, signal);
+        return client.complete(history, SERA_TOOLS, sampling, signal);
+      },
+      options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      signal,
+      () => recorder.countRetry(),
+    );
+  };
+
+  const snapshot = async (): Promise<void> => {
+    await options.onStep?.(recorder.build(messages, IN_PROGRESS));
+  };
+
+  /** One step with its requeries (forward_with_handling). Resolves when an action ran. */
+  const step = async (): Promise<Done | undefined> => {
+    if (recorder.toolSeconds > limits.totalExecutionS) {
+      throw new AgentExit('exit_timeout', 'Exit due to total execution time exceeded', 'exit_total_execution_time');
+    }
+    let history = messages;
+    for (let failures = 0; failures < limits.maxRequeries; ) {
+      const turn = await callModel(history);
+      const toolStarted = performance.now();
+      try {
+        const action = parseAction(turn.toolCalls);
+        const result = await tools.execute(action, signal);
+        recorder.addStep(turn, result.observation, 'action', (performance.now() - toolStarted) / 1000);
+        messages.push(
+          { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map(openAiToolCall) },
+          { role: 'tool', content: renderObservationMessage(result.observation), tool_call_id: action.toolCallId },
+        );
+        await snapshot();
+        if (result.submission !== undefined) return { submission: result.submission };
+        lastDiff = (await env.diff()).trim();
+        return undefined;
+      } catch (err) {
+        if (!(err instanceof RequeryError)) throw err;
+        failures++;
+        recorder.addStep(turn, err.requery, 'requery', (performance.now() - toolStarted) / 1000);
+        await snapshot();
+        history = [...messages, { role: 'assistant', content: turn.content }, { role: 'user', content: err.requery }];
+      }
+    }
+    throw new AgentExit('exit_format', 'Exit due to repeated format/blocklist/bash syntax errors');
+  };
+
+  try {
+    await prepareRepository(env, instance.base_commit, instance.problem_statement, signal);
+    for (;;) {
+      if (signal?.aborted) throw new InterruptedError();
+      const done = await step();
+      if (done) {
+        return recorder.build(messages, { exitStatus: 'submitted', autosubmitted: false, submission: done.submission, error: null });
+      }
+    }
+  } catch (err) {
+    if (err instanceof InterruptedError || signal?.aborted) throw err instanceof InterruptedError ? err : new InterruptedError();
+    const ending = await autosubmit(env, endingFor(err), lastDiff);
+    return recorder.build(messages, ending);
+  }
+}
+
+function openAiToolCall(call: { id: string; name: string; arguments: string }): ChatMessage {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
+}
+
+function endingFor(err: unknown): Omit<TrajectoryEnding, 'autosubmitted' | 'submission'> {
+  if (err instanceof AgentExit) return { exitStatus: err.status, error: { code: err.code, message: err.message } };
+  if (err instanceof ModelCallError) {
+    if (err.kind === 'context_overflow') return { exitStatus: 'exit_context', error: { code: err.code, message: err.message } };
+    // A 401/403/404 is the endpoint's configuration, the same for every instance: not the model's failure.
+    const configuration = err.status === 401 || err.status === 403 || err.status === 404;
+    return { exitStatus: configuration ? 'exit_infrastructure' : 'exit_error', error: { code: err.code, message: err.message } };
+  }
+  if (err instanceof InfrastructureError) return { exitStatus: 'exit_infrastructure', error: { code: err.code, message: err.message } };
+  const code = err instanceof HarnessError ? err.code : 'exit_error';
+  return { exitStatus: 'exit_error', error: { code, message: errorMessage(err) } };
+}
+
+/** `attempt_autosubmission_after_error`: the live diff, or the last step's when the environment is gone. */
+async function autosubmit(
+  env: Environment,
+  ending: Omit<TrajectoryEnding, 'autosubmitted' | 'submission'>,
+  lastDiff: string,
+): Promise<TrajectoryEnding> {
+  try {
+    return { ...ending, autosubmitted: true, submission: await env.diff() };
+  } catch (err) {
+    if (!(err instanceof EnvironmentUnavailableError)) throw err;
+    return { ...ending, autosubmitted: lastDiff !== '', submission: lastDiff };
+  }
+}

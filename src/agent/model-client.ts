@@ -1,0 +1,205 @@
+/**
+ * The only door to the model server (and the only file that imports `openai`): an OpenAI-compatible
+ * endpoint, usually vLLM. Returns our own types and throws ModelCallError with a kind; it never retries
+ * (SDK maxRetries 0): the agent loop retries in one place (retry.ts).
+ */
+import OpenAI from 'openai';
+import { InputError, InterruptedError } from '../errors.js';
+import type { ModelToolCall } from './action-parser.js';
+import { classifyModelError, ModelCallError } from './model-errors.js';
+import type { ToolSchema } from './tool-schemas.js';
+
+export type ChatMessage = Record<string, unknown>;
+
+export interface Sampling {
+  temperature: number;
+  /** Always sent, as SWE-agent did (1.0 by default). */
+  topP: number;
+  maxTokens?: number;
+  seed?: number;
+}
+
+export interface ModelTurn {
+  /** Assistant content: the thought, including any `<think>` block; '' when the server sent none. */
+  content: string;
+  toolCalls: ModelToolCall[];
+  usage: { promptTokens: number; completionTokens: number };
+  finishReason: string | null;
+  latencyS: number;
+}
+
+export interface TokenCount {
+  count: number;
+  maxModelLen: number;
+}
+
+export interface ModelClient {
+  readonly model: string;
+  /** The server's max_model_len when /v1/models reports it (vLLM does). */
+  readonly maxModelLen: number | undefined;
+  complete(messages: ChatMessage[], tools: readonly ToolSchema[], sampling: Sampling, signal?: AbortSignal): Promise<ModelTurn>;
+  /** vLLM's POST /tokenize with the same messages and tools, as the chat template renders them. */
+  countTokens(messages: ChatMessage[], tools: readonly ToolSchema[], signal?: AbortSignal): Promise<TokenCount>;
+}
+
+export interface ModelClientOptions {
+  baseUrl: string;
+  /** Defaults to the only model the server lists; several listed → InputError asking for --model. */
+  model?: string;
+  /** The key itself, read by the caller from an environment variable; never written anywhere. */
+  apiKey?: string;
+  requestTimeoutS?: number;
+}
+
+interface ServerModel {
+  id: string;
+  maxModelLen: number | undefined;
+}
+
+export async function connectModelClient(options: ModelClientOptions): Promise<ModelClient> {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const sdk = new OpenAI({
+    baseURL: baseUrl,
+    apiKey: options.apiKey ?? 'not-needed',
+    maxRetries: 0,
+    timeout: (options.requestTimeoutS ?? 3600) * 1000,
+    fetch: nestVllmErrors,
+  });
+  const models = await listModels(sdk);
+  const chosen = options.model ?? defaultModel(models, baseUrl);
+  const card = models.find((m) => m.id === chosen);
+  if (!card) {
+    throw new InputError(`--model ${chosen}: the server at ${baseUrl} serves ${models.map((m) => m.id).join(', ') || 'no model'}`);
+  }
+  return new OpenAIModelClient(sdk, baseUrl, card.id, card.maxModelLen, options.apiKey);
+}
+
+function defaultModel(models: ServerModel[], baseUrl: string): string {
+  const [only, ...rest] = models;
+  if (only && rest.length === 0) return only.id;
+  if (!only) throw new InputError(`--base-url ${baseUrl}: the server lists no model`);
+  throw new InputError(`--base-url ${baseUrl} serves several models (${models.map((m) => m.id).join(', ')}): choose one with --model`);
+}
+
+async function listModels(sdk: OpenAI): Promise<ServerModel[]> {
+  const out: ServerModel[] = [];
+  try {
+    for await (const model of sdk.models.list()) {
+      const maxLen = (model as unknown as { max_model_len?: unknown }).max_model_len;
+      out.push({ id: model.id, maxModelLen: typeof maxLen === 'number' ? maxLen : undefined });
+    }
+  } catch (err) {
+    throw toModelCallError(err);
+  }
+  return out;
+}
+
+class OpenAIModelClient implements ModelClient {
+  constructor(
+    private readonly sdk: OpenAI,
+    private readonly baseUrl: string,
+    readonly model: string,
+    readonly maxModelLen: number | undefined,
+    private readonly apiKey: string | undefined,
+  ) {}
+
+  async complete(messages: ChatMessage[], tools: readonly ToolSchema[], sampling: Sampling, signal?: AbortSignal): Promise<ModelTurn> {
+    const started = performance.now();
+    let response: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      response = await this.sdk.chat.completions.create(
+        {
+          model: this.model,
+          messages: messages as unknown as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
+          tools: tools as unknown as OpenAI.Chat.Completions.ChatCompletionTool[],
+          tool_choice: 'auto',
+          temperature: sampling.temperature,
+          top_p: sampling.topP,
+          ...(sampling.maxTokens !== undefined ? { max_tokens: sampling.maxTokens } : {}),
+          ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+        },
+        { signal },
+      );
+    } catch (err) {
+      throw toModelCallError(err);
+    }
+    const choice = response.choices[0];
+    if (!choice) throw new ModelCallError('retryable', 'the server returned no choices');
+    const toolCalls = (choice.message.tool_calls ?? []).flatMap((call): ModelToolCall[] =>
+      call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+    );
+    return {
+      content: choice.message.content ?? '',
+      toolCalls,
+      usage: {
+        promptTokens: response.usage?.prompt_tokens ?? 0,
+        completionTokens: response.usage?.completion_tokens ?? 0,
+      },
+      finishReason: choice.finish_reason ?? null,
+      latencyS: (performance.now() - started) / 1000,
+    };
+  }
+
+  async countTokens(messages: ChatMessage[], tools: readonly ToolSchema[], signal?: AbortSignal): Promise<TokenCount> {
+    // /tokenize lives at the server root, beside /v1 (vLLM's api_server).
+    const url = `${this.baseUrl.replace(/\/v1$/, '')}/tokenize`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+        },
+        body: JSON.stringify({ model: this.model, messages, tools, add_generation_prompt: true }),
+        signal,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw new InterruptedError();
+      throw new ModelCallError('retryable', `POST ${url}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      throw new ModelCallError(classifyModelError(response.status, text), `POST ${url}: ${response.status} ${text}`, response.status);
+    }
+    const body = JSON.parse(text) as { count?: unknown; max_model_len?: unknown };
+    if (typeof body.count !== 'number' || typeof body.max_model_len !== 'number') {
+      throw new ModelCallError('fatal', `POST ${url}: expected {count, max_model_len}, got ${text.slice(0, 200)}`);
+    }
+    return { count: body.count, maxModelLen: body.max_model_len };
+  }
+}
+
+/**
+ * vLLM before 0.10 answers errors as a flat `{"object": "error", "message": ...}`; the SDK only reads a
+ * nested `{"error": {...}}` and would report "400 status code (no body)", losing the context-length text.
+ */
+async function nestVllmErrors(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.ok) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const flat = body && typeof body === 'object' && !('error' in body) && 'message' in body;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  return new Response(flat ? JSON.stringify({ error: body }) : text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+function toModelCallError(err: unknown): Error {
+  if (err instanceof OpenAI.APIUserAbortError) return new InterruptedError();
+  if (err instanceof OpenAI.APIError) {
+    const detail = err.error ? `${err.message} ${JSON.stringify(err.error)}` : err.message;
+    return new ModelCallError(classifyModelError(err.status, detail), err.message, err.status, { cause: err });
+  }
+  return new ModelCallError('fatal', (err as Error).message ?? String(err), undefined, { cause: err });
+}

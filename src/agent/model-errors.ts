@@ -1,0 +1,45 @@
+/**
+ * Model-server errors typed by what the caller does next (STYLE.md §3): retry it, end the rollout as
+ * exit_context, or stop. The context-overflow texts are vLLM's (entrypoints/openai/serving_engine.py
+ * `_validate_input`, the V1 engine's prompt-length check) plus litellm's wording SWE-agent matched.
+ */
+import { HarnessError } from '../errors.js';
+
+export type ModelErrorKind = 'retryable' | 'context_overflow' | 'fatal';
+
+export class ModelCallError extends HarnessError {
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`model_${kind}`, message, options);
+  }
+}
+
+const CONTEXT_OVERFLOW = [
+  // "This model's maximum context length is 32768 tokens. However, you requested 33000 tokens (...)"
+  /maximum context length is \d+ tokens/i,
+  // max_tokens defaulted to max_model_len - prompt_len and the prompt filled the window
+  /max_tokens must be at least 1, got/i,
+  // "'max_tokens' or 'max_completion_tokens' is too large: N. This model's maximum context length is ..."
+  /'max_tokens' or 'max_completion_tokens' is too large/i,
+  // litellm / SWE-agent, and vLLM V1: "The decoder prompt (length N) is longer than the maximum model length of M"
+  /is longer than the model's context length/i,
+  /is longer than the maximum model length/i,
+];
+
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+export function isContextOverflowMessage(message: string): boolean {
+  return CONTEXT_OVERFLOW.some((pattern) => pattern.test(message));
+}
+
+/** @param status the HTTP status, undefined when no response arrived (connection error, timeout). */
+export function classifyModelError(status: number | undefined, message: string): ModelErrorKind {
+  if (status === undefined) return 'retryable';
+  if (isContextOverflowMessage(message)) return 'context_overflow';
+  if (RETRYABLE_STATUS.has(status) || status >= 500) return 'retryable';
+  return 'fatal';
+}
