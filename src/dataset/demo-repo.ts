@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,12 +58,21 @@ export function demoRepoSourceDir(repo: string, demoDir: string = DEMO_DIR): str
  * sha depends only on the files' names and contents: identity, dates, config and modes are fixed.
  */
 export async function materializeRepo(srcDir: string, destDir: string): Promise<string> {
+  if (!(await isDirectory(srcDir))) throw new InputError(`${srcDir}: not a directory of demo repository files`);
   await assertEmptyOrMissing(destDir);
   await copyTree(srcDir, destDir);
   await git(destDir, ['init', '-q', '-b', 'main']);
   await git(destDir, ['add', '-A']);
   await git(destDir, ['commit', '-q', '--no-verify', '-m', 'Initial commit']);
   return (await git(destDir, ['rev-parse', 'HEAD'])).trim();
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function assertEmptyOrMissing(dir: string): Promise<void> {

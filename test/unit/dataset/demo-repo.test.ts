@@ -59,6 +59,12 @@ describe('materializeRepo', () => {
     expect(await materializeRepo(src, path.join(scratch, 'c'))).not.toBe(first);
   });
 
+  it('names a source directory that does not exist', async () => {
+    await expect(materializeRepo(path.join(scratch, 'nope'), path.join(scratch, 'repo'))).rejects.toThrow(
+      /nope: not a directory of demo repository files/,
+    );
+  });
+
   it('refuses a destination that already has files', async () => {
     const src = path.join(scratch, 'src');
     writeSource(src);
