@@ -118,6 +118,22 @@ describe('SWE-bench Verified (500 rows)', () => {
     expect(notResolved).toEqual([]);
   });
 
+  it('matches the 676 ids that Verified stores cut at a space (#290/#617) from their full log lines', () => {
+    let truncated = 0;
+    for (const row of rows) {
+      const parser = findTestSpec(row.repo, row.version).parser;
+      const fullLine = (name: string) => {
+        const open = (name.match(/\[/g) ?? []).length - (name.match(/\]/g) ?? []).length;
+        if (open <= 0) return passingLine(parser, name);
+        truncated++;
+        return passingLine(parser, `${name} with spaces]`);
+      };
+      const grade = gradeLog(evalLog(testNames(row).map(fullLine).join('\n')), row);
+      expect(grade.resolution, row.instance_id).toBe('RESOLVED_FULL');
+    }
+    expect(truncated).toBe(676);
+  });
+
   it('does not resolve an instance whose first FAIL_TO_PASS test fails in that format', () => {
     for (const row of rows.filter((_, i) => i % 25 === 0)) {
       const parser = findTestSpec(row.repo, row.version).parser;
