@@ -1,0 +1,43 @@
+/** `report`, `compare` and `nightly`: thin wiring over the handlers in src/report/. */
+import type { Command } from 'commander';
+import { compareCommand } from '../../report/compare-command.js';
+import { nightlyCommand } from '../../report/nightly-command.js';
+import { reportCommand } from '../../report/report-command.js';
+import type { CliIo } from '../io.js';
+import type { Schedule } from './index.js';
+
+export function registerReportCommands(program: Command, io: CliIo, schedule: Schedule): void {
+  program
+    .command('report')
+    .summary('resolve rates per repository × context (mean ± std over seeds), exit statuses, patch recall')
+    .argument('<run-dir>', 'a results/<run-id> directory')
+    .option('--format <format>', 'table, json, markdown, csv or html (one self-contained file)', 'table')
+    .option('--dataset <jsonl>', 'SWE-bench JSONL with gold patches for patch recall (default: the run\'s dataset file)')
+    .option('--history <jsonl>', 'nightly history file drawn as a trend in the HTML report')
+    .action((runDir: string, opts: { format: string; dataset?: string; history?: string }) =>
+      schedule(() => reportCommand({ runDir, ...opts } as Parameters<typeof reportCommand>[0], io)),
+    );
+
+  program
+    .command('compare')
+    .summary('specialized vs teacher: per repo × context rates, paired McNemar test, bootstrap CI, |Δ|/std')
+    .argument('<run-a>', 'baseline (e.g. the teacher): run directory or its report.json')
+    .argument('<run-b>', 'candidate (e.g. the student): run directory or its report.json')
+    .option('--format <format>', 'table, markdown or json', 'table')
+    .action((a: string, b: string, opts: { format: string }) =>
+      schedule(() => compareCommand({ a, b, format: opts.format } as Parameters<typeof compareCommand>[0], io)),
+    );
+
+  program
+    .command('nightly')
+    .summary('regression gate: exit 1 when a repo × context dropped beyond --max-drop or significantly')
+    .requiredOption('--baseline <run-dir|report>', 'the reference run directory or its report.json')
+    .requiredOption('--current <run-dir>', "tonight's run directory")
+    .option('--max-drop <pp>', 'allowed drop in percentage points per repository × context', '5')
+    .option('--junit <file>', 'write JUnit XML (one test case per repository × context)')
+    .option('--markdown <file>', 'write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)')
+    .option('--history <file>', 'append this night to a JSONL history, drawn as a trend by `report --format html`')
+    .action((opts: { baseline: string; current: string; maxDrop?: string; junit?: string; markdown?: string; history?: string }) =>
+      schedule(() => nightlyCommand(opts, io)),
+    );
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+/**
+ * The `sera-eval` binary: parses argv with commander, hands each command's flags to its handler,
+ * and turns what comes back (or is thrown) into an exit code. No logic lives here that a library
+ * user could not call directly.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { HarnessError, InputError, InterruptedError, errorMessage } from '../errors.js';
+import { EXIT, processIo, type CliIo } from './io.js';
+import { registerCommands } from './commands/index.js';
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = new Command('sera-eval')
+    .description(
+      'Benchmark coding-agent checkpoints on SWE-bench Verified: run the SERA agent against a vLLM endpoint in each ' +
+        "instance's container, grade patches exactly like the official SWE-bench harness, report and gate on the numbers.",
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  let pending: Promise<number> | null = null;
+  registerCommands(program, io, (run) => {
+    pending = run();
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (pending === null) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
+    return await pending;
+  } catch (err) {
+    return exitCodeFor(err, io);
+  }
+}
+
+function exitCodeFor(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // help and version are "errors" to commander; everything else is a usage error
+    return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (err instanceof InterruptedError) {
+    io.stderr.write(`sera-eval: ${err.message}\n`);
+    return EXIT.interrupted;
+  }
+  if (err instanceof InputError) {
+    io.stderr.write(`sera-eval: ${err.message}\n`);
+    return EXIT.badInput;
+  }
+  if (err instanceof HarnessError) {
+    io.stderr.write(`sera-eval: ${err.code}: ${err.message}\n`);
+    return EXIT.failed;
+  }
+  io.stderr.write(`sera-eval: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}\n`);
+  return EXIT.failed;
+}
+
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,49 @@
+/** The dataset and filter flags shared by `run` and `evaluate`. */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { filterInstances, loadDataset, parseIdList, type InstanceFilters, type LoadedDataset } from '../dataset/index.js';
+import type { SweBenchInstance } from '../dataset/schema.js';
+import { packagePath } from '../pipeline/versions.js';
+import { ShardSchema, csvList, positiveInt } from './flags.js';
+
+export function addSelectionOptions(command: Command): Command {
+  return command
+    .option('--dataset <name|path>', 'verified, lite, a Hugging Face id (owner/name[:split]) or a .jsonl/.json/.parquet file', 'verified')
+    .option('--instances <ids>', 'comma-separated instance ids, or @FILE with one id per line')
+    .option('--repos <names>', 'comma-separated repos: django,sympy,sphinx,... or owner/name')
+    .option('--difficulty <levels>', 'comma-separated Verified difficulty levels, e.g. "<15 min fix"')
+    .option('--limit <n>', 'keep the first N instances after the other filters')
+    .option('--shard <i/n>', 'keep shard I of N (1-based), e.g. 2/4, to split a run across machines');
+}
+
+export const SelectionFlagsSchema = z.object({
+  dataset: z.string().min(1),
+  instances: z.string().optional(),
+  repos: csvList.optional(),
+  difficulty: csvList.optional(),
+  limit: positiveInt.optional(),
+  shard: ShardSchema.optional(),
+});
+export type SelectionFlags = z.infer<typeof SelectionFlagsSchema>;
+
+export interface Selection {
+  dataset: LoadedDataset;
+  instances: SweBenchInstance[];
+  filters: InstanceFilters;
+}
+
+export function datasetCacheDir(): string {
+  return process.env.SERA_EVAL_CACHE ?? packagePath('datasets', 'cache');
+}
+
+export async function selectInstances(flags: SelectionFlags): Promise<Selection> {
+  const dataset = await loadDataset(flags.dataset, { cacheDir: datasetCacheDir() });
+  const filters: InstanceFilters = {
+    ...(flags.instances === undefined ? {} : { instances: parseIdList(flags.instances) }),
+    ...(flags.repos === undefined ? {} : { repos: flags.repos }),
+    ...(flags.difficulty === undefined ? {} : { difficulty: flags.difficulty }),
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+    ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+  };
+  return { dataset, instances: filterInstances(dataset.rows, filters), filters };
+}

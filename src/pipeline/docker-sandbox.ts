@@ -1,0 +1,74 @@
+import Dockerode from 'dockerode';
+import { DockerEnvironment } from '../environment/docker/docker-environment.js';
+import { RUN_ID_LABEL, removeContainersByLabel } from '../environment/docker/container-registry.js';
+import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../environment/images.js';
+import type { Environment } from '../environment/environment.js';
+import { NO_DIMENSION } from '../run-dir/layout.js';
+import type { SandboxProvider, SandboxRequest } from './sandbox.js';
+
+export interface ContainerLimits {
+  /** Containers get no network unless asked (grading may need it for pip installs in eval.sh). */
+  network: boolean;
+  memoryBytes: number;
+  pidsLimit: number;
+  nanoCpus?: number;
+}
+
+export interface DockerSandboxOptions {
+  runId: string;
+  pull: PullPolicy;
+  limits: ContainerLimits;
+  docker?: Dockerode;
+  onPullProgress?: (image: string, event: ImageProgressEvent) => void;
+}
+
+export class DockerSandboxProvider implements SandboxProvider {
+  private readonly docker: Dockerode;
+  private readonly prepared = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: DockerSandboxOptions) {
+    this.docker = options.docker ?? new Dockerode();
+  }
+
+  prepareImage(image: string): Promise<void> {
+    let pending = this.prepared.get(image);
+    if (!pending) {
+      pending = ensureImage(this.docker, image, this.options.pull, (event) => this.options.onPullProgress?.(image, event));
+      // a failed pull may succeed on the pipeline's retry
+      pending.catch(() => this.prepared.delete(image));
+      this.prepared.set(image, pending);
+    }
+    return pending;
+  }
+
+  async start(request: SandboxRequest): Promise<Environment> {
+    const { limits, runId } = this.options;
+    return DockerEnvironment.start({
+      docker: this.docker,
+      image: request.image,
+      name: containerName(request, runId),
+      labels: {
+        [RUN_ID_LABEL]: runId,
+        'sera-eval.instance-id': request.cell.instanceId,
+        'sera-eval.purpose': request.purpose,
+      },
+      network: limits.network,
+      memoryBytes: limits.memoryBytes,
+      pidsLimit: limits.pidsLimit,
+      ...(limits.nanoCpus === undefined ? {} : { nanoCpus: limits.nanoCpus }),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  }
+
+  removeLeftovers(): Promise<number> {
+    return removeContainersByLabel(this.docker, this.options.runId);
+  }
+}
+
+/** `sweb.eval.<id>.<run_id>` as the official harness names it, plus what makes a cell's attempt unique. */
+export function containerName(request: SandboxRequest, runId: string): string {
+  const { cell } = request;
+  const dims = [cell.context, cell.seed].filter((d) => d !== NO_DIMENSION).map((d) => d.replace(/[^a-zA-Z0-9_.-]/g, '_'));
+  const prefix = request.purpose === 'grading' ? 'sweb.eval' : 'sera.rollout';
+  return [prefix, cell.instanceId.toLowerCase(), runId, ...dims, `a${request.attempt}`].join('.');
+}

@@ -1,0 +1,97 @@
+/**
+ * `evaluate`: grade a set of predictions, one cell per prediction, with a bounded pool of grading
+ * workers, then write the run summary. Interrupting keeps every finished cell; running the same
+ * run id again grades only what is missing or changed.
+ */
+import PQueue from 'p-queue';
+import type { SweBenchInstance } from '../dataset/schema.js';
+import { InterruptedError } from '../errors.js';
+import { buildSummary } from '../report/build-summary.js';
+import type { Summary } from '../report/summary-schema.js';
+import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
+import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout.js';
+import type { Prediction } from '../run-dir/schemas.js';
+import { gradeCell, type GradingSettings } from './grade-cell.js';
+import { writeManifest, type ManifestFields } from './manifest.js';
+import { Progress, type ProgressSink } from './progress.js';
+import type { SandboxProvider } from './sandbox.js';
+import { collectCellReports } from './collect-reports.js';
+
+export interface EvaluateOptions {
+  layout: RunLayout;
+  manifest: ManifestFields;
+  instances: readonly SweBenchInstance[];
+  predictions: readonly Prediction[];
+  imageFor: (instance: SweBenchInstance) => string;
+  workers: number;
+  grading: GradingSettings;
+}
+
+export interface EvaluateDeps {
+  sandbox: SandboxProvider;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+}
+
+export async function evaluatePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
+  const { layout } = options;
+  const byId = new Map(options.instances.map((row) => [row.instance_id, row]));
+  const predictions = options.predictions.filter((p) => byId.has(p.instance_id));
+  const manifest = await writeManifest(layout, options.manifest);
+  await writeFileAtomic(layout.predictions, predictions.map((p) => JSON.stringify(p)).join('\n') + (predictions.length ? '\n' : ''));
+  await deps.sandbox.removeLeftovers();
+
+  const progress = new Progress('evaluate', predictions.length, deps.progress);
+  const queue = new PQueue({ concurrency: options.workers });
+  const onAbort = () => queue.clear();
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const prediction of predictions) {
+      const instance = byId.get(prediction.instance_id)!;
+      const cell: CellKey = {
+        instanceId: prediction.instance_id,
+        context: prediction.context ?? NO_DIMENSION,
+        seed: prediction.seed ?? NO_DIMENSION,
+      };
+      void queue.add(async () => {
+        if (deps.signal?.aborted) return;
+        progress.started();
+        try {
+          const { entry, reused } = await gradeCell(
+            { cell, instance, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image: options.imageFor(instance) },
+            {
+              sandbox: deps.sandbox,
+              layout,
+              settings: options.grading,
+              ...(deps.signal ? { signal: deps.signal } : {}),
+              onRetry: () => progress.retried(),
+            },
+          );
+          const outcome = entry.sera_eval.outcome;
+          if (reused) progress.skipped(outcome);
+          progress.finished(outcome, reused ? null : `${cellId(cell)} ${outcome}${entry.sera_eval.error ? `: ${firstLine(entry.sera_eval.error.message)}` : ''}`, reused);
+        } catch (err) {
+          if (!(err instanceof InterruptedError)) throw err;
+        }
+      });
+    }
+    await queue.onIdle();
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+    progress.stop();
+  }
+  if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished cells are kept; run the same command again to resume');
+
+  const summary = buildSummary({
+    manifest,
+    rows: options.instances,
+    predictions,
+    cells: await collectCellReports(layout, predictions),
+  });
+  await writeJsonAtomic(layout.summary, summary);
+  return summary;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}

@@ -1,0 +1,151 @@
+/**
+ * Grade one cell: reuse a finished report with the same inputs, else start a fresh container from
+ * the instance image, apply the patch, run the hidden tests, and write the cell's files. Whatever
+ * happens, the cell ends as a recorded result; only an interrupt propagates.
+ */
+import type { SweBenchInstance } from '../dataset/schema.js';
+import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
+import {
+  findTestSpec,
+  gradeInEnvironment,
+  makeEvalScript,
+  makeInstanceReportEntry,
+  type CellVerdict,
+  type GradingRun,
+} from '../evaluation/index.js';
+import type { CellKey, RunLayout } from '../run-dir/layout.js';
+import type { InstanceReportEntry } from '../run-dir/schemas.js';
+import { reusableReport, sha256, writeCellFiles } from './cell-store.js';
+import { retryInfrastructure } from './retry.js';
+import type { SandboxProvider } from './sandbox.js';
+
+export interface GradeCellInput {
+  cell: CellKey;
+  instance: SweBenchInstance;
+  patch: string | null;
+  modelNameOrPath: string;
+  image: string;
+}
+
+export interface GradingSettings {
+  timeoutS: number;
+  maxOutputBytes: number;
+  /** Tries for an infrastructure failure before it is recorded as such. @default 3 */
+  attempts?: number;
+  retryBaseDelayMs?: number;
+}
+
+export interface GradeCellDeps {
+  sandbox: SandboxProvider;
+  layout: RunLayout;
+  settings: GradingSettings;
+  signal?: AbortSignal;
+  onRetry?: (err: InfrastructureError) => void;
+}
+
+export interface GradedCell {
+  entry: InstanceReportEntry;
+  reused: boolean;
+}
+
+const APPLY_OUTPUT_IN_MESSAGE = 4000;
+
+export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Promise<GradedCell> {
+  const { cell, instance, patch } = input;
+  const inputSha = gradingInputSha(input);
+  const previous = await reusableReport(deps.layout, cell, inputSha);
+  if (previous) return { entry: previous, reused: true };
+
+  const started = performance.now();
+  let run: GradingRun | null = null;
+  let verdict: CellVerdict;
+  let attempts = 1;
+  if (patch === null || patch === '') {
+    verdict = { kind: 'empty_patch' };
+  } else {
+    try {
+      const attempted = await retryInfrastructure(
+        async (attempt) => {
+          await deps.sandbox.prepareImage(input.image, deps.signal);
+          const env = await deps.sandbox.start({ image: input.image, cell, purpose: 'grading', attempt, ...signalOf(deps) });
+          try {
+            return await gradeInEnvironment({
+              env,
+              instance,
+              patch,
+              timeoutS: deps.settings.timeoutS,
+              maxOutputBytes: deps.settings.maxOutputBytes,
+              ...signalOf(deps),
+            });
+          } finally {
+            await env.close();
+          }
+        },
+        {
+          attempts: deps.settings.attempts ?? 3,
+          ...(deps.settings.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.settings.retryBaseDelayMs }),
+          ...signalOf(deps),
+          ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+        },
+      );
+      run = attempted.value;
+      attempts = attempted.attempts;
+      verdict = withApplyOutput(run);
+    } catch (err) {
+      if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
+      verdict =
+        err instanceof InfrastructureError
+          ? { kind: 'infrastructure', stage: 'environment', code: err.code, message: err.message }
+          : // a bug in the harness is not the model's failure either; resume redoes it
+            { kind: 'infrastructure', stage: 'harness', code: 'internal_error', message: errorMessage(err) };
+    }
+  }
+
+  const entry = makeInstanceReportEntry(verdict, run, {
+    modelPatch: patch,
+    modelNameOrPath: input.modelNameOrPath,
+    context: cell.context,
+    seed: cell.seed,
+    inputSha256: inputSha,
+    image: input.image,
+    totalS: (performance.now() - started) / 1000,
+    attempts,
+    finishedAt: new Date(),
+  });
+  await writeCellFiles(deps.layout, cell, {
+    patch: patch ?? '',
+    evalScript: run?.evalScript ?? null,
+    testOutput: run?.testOutput ?? null,
+    entry,
+  });
+  return { entry, reused: false };
+}
+
+/** Everything that decides a verdict; a resumed run regrades a cell when any of it changed. */
+export function gradingInputSha(input: GradeCellInput): string {
+  let evalScript = '';
+  try {
+    evalScript = makeEvalScript(input.instance, findTestSpec(input.instance.repo, input.instance.version));
+  } catch {
+    // no spec: the verdict is an error that only a new spec (hence a new script) can change
+  }
+  return sha256(
+    input.patch ?? '\u0000null',
+    input.image,
+    evalScript,
+    JSON.stringify(input.instance.FAIL_TO_PASS),
+    JSON.stringify(input.instance.PASS_TO_PASS),
+  );
+}
+
+/** The official harness logs the last apply output; keep it with the error so the report shows why. */
+function withApplyOutput(run: GradingRun): GradingRun['verdict'] {
+  const verdict = run.verdict;
+  if (verdict.kind !== 'error' || verdict.stage !== 'patch_apply' || !run.applyOutput) return verdict;
+  const tail = run.applyOutput.slice(-APPLY_OUTPUT_IN_MESSAGE);
+  return { ...verdict, message: `${verdict.message}\n>>>>> Patch Apply Failed:\n${tail}` };
+}
+
+function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return deps.signal ? { signal: deps.signal } : {};
+}

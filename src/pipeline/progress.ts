@@ -1,0 +1,102 @@
+import { createLogUpdate } from 'log-update';
+
+export interface ProgressCounts {
+  total: number;
+  done: number;
+  skipped: number;
+  resolved: number;
+  errors: number;
+  infrastructure: number;
+  retries: number;
+  running: number;
+  completionTokens: number;
+}
+
+export interface ProgressSink {
+  write(text: string): void;
+  isTTY?: boolean;
+}
+
+/**
+ * The progress of a long run on stderr: one live line on a terminal, a plain line per finished
+ * cell otherwise (CI logs). Reports go to stdout, so progress never mixes into them.
+ */
+export class Progress {
+  private readonly counts: ProgressCounts;
+  private readonly startedAt = Date.now();
+  private readonly live: ReturnType<typeof createLogUpdate> | null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly label: string,
+    total: number,
+    private readonly sink: ProgressSink,
+  ) {
+    this.counts = { total, done: 0, skipped: 0, resolved: 0, errors: 0, infrastructure: 0, retries: 0, running: 0, completionTokens: 0 };
+    this.live = sink.isTTY ? createLogUpdate(sink as unknown as NodeJS.WritableStream, { showCursor: true }) : null;
+    if (this.live) this.timer = setInterval(() => this.render(), 1000).unref();
+  }
+
+  started(): void {
+    this.counts.running++;
+    this.render();
+  }
+
+  skipped(outcome: string): void {
+    this.counts.skipped++;
+    this.finished(outcome, null, true);
+  }
+
+  retried(): void {
+    this.counts.retries++;
+  }
+
+  tokens(completion: number): void {
+    this.counts.completionTokens += completion;
+  }
+
+  finished(outcome: string, line: string | null, wasSkipped = false): void {
+    if (!wasSkipped) this.counts.running = Math.max(0, this.counts.running - 1);
+    this.counts.done++;
+    if (outcome === 'resolved') this.counts.resolved++;
+    if (outcome === 'error') this.counts.errors++;
+    if (outcome === 'infrastructure') this.counts.infrastructure++;
+    if (!this.live && line) this.sink.write(`[${this.counts.done}/${this.counts.total}] ${line}\n`);
+    this.render();
+  }
+
+  summaryLine(): string {
+    const c = this.counts;
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const fresh = c.done - c.skipped;
+    const eta = fresh > 0 && c.done < c.total ? ((elapsed / fresh) * (c.total - c.done)) : null;
+    const tps = c.completionTokens > 0 ? ` | ${(c.completionTokens / Math.max(elapsed, 1)).toFixed(0)} tok/s` : '';
+    return (
+      `${this.label}: ${c.done}/${c.total} done (${c.skipped} resumed) | running ${c.running} | resolved ${c.resolved}` +
+      ` | errors ${c.errors} | infrastructure ${c.infrastructure} | retries ${c.retries}${tps}` +
+      ` | elapsed ${formatDuration(elapsed)}${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}`
+    );
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.live) {
+      this.live(this.summaryLine());
+      this.live.done();
+    } else {
+      this.sink.write(`${this.summaryLine()}\n`);
+    }
+  }
+
+  private render(): void {
+    this.live?.(this.summaryLine());
+  }
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
