@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { IMAGE_TEMPLATE_PRESETS } from '../environment/images.js';
-import { DockerSandboxProvider } from '../pipeline/docker-sandbox.js';
+import { DockerSandboxProvider } from '../environment/docker/docker-sandbox.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';

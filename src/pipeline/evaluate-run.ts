@@ -14,7 +14,7 @@ import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
 import { Progress, type ProgressSink } from './progress.js';
-import type { SandboxProvider } from './sandbox.js';
+import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { collectCellReports } from './collect-reports.js';
 
 export interface EvaluateOptions {

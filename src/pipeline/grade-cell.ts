@@ -17,7 +17,7 @@ import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { reusableReport, sha256, writeCellFiles } from './cell-store.js';
 import { retryInfrastructure } from './retry.js';
-import type { SandboxProvider } from './sandbox.js';
+import type { SandboxProvider } from '../environment/sandbox-provider.js';
 
 export interface GradeCellInput {
   cell: CellKey;

@@ -1,4 +1,4 @@
-import type { Environment } from '../environment/environment.js';
+import type { Environment } from './environment.js';
 import type { CellKey } from '../run-dir/layout.js';
 
 export interface SandboxRequest {

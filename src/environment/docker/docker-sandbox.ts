@@ -1,10 +1,10 @@
 import Dockerode from 'dockerode';
-import { DockerEnvironment } from '../environment/docker/docker-environment.js';
-import { RUN_ID_LABEL, removeContainersByLabel } from '../environment/docker/container-registry.js';
-import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../environment/images.js';
-import type { Environment } from '../environment/environment.js';
-import { NO_DIMENSION } from '../run-dir/layout.js';
-import type { SandboxProvider, SandboxRequest } from './sandbox.js';
+import { DockerEnvironment } from './docker-environment.js';
+import { RUN_ID_LABEL, removeContainersByLabel } from './container-registry.js';
+import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
+import type { Environment } from '../environment.js';
+import { NO_DIMENSION } from '../../run-dir/layout.js';
+import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
 
 export interface ContainerLimits {
   /** Containers get no network unless asked (grading may need it for pip installs in eval.sh). */
@@ -28,6 +28,11 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   constructor(private readonly options: DockerSandboxOptions) {
     this.docker = options.docker ?? new Dockerode();
+  }
+
+  /** The daemon client, for callers that build local images (the demo) before the run. */
+  get client(): Dockerode {
+    return this.docker;
   }
 
   prepareImage(image: string): Promise<void> {
