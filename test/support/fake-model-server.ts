@@ -1,0 +1,78 @@
+/**
+ * The fake model server of the unit tests: the replay server (src/agent/replay-server.ts) with fault
+ * injection by chat-request index (429, 500, connection reset, context-length errors in vLLM's current
+ * and pre-0.10 shapes) and helpers for scripted turns, including malformed, missing and extra tool calls.
+ */
+import { contextLengthMessage, startReplayServer, type InterceptAction, type ReplayServer } from '../../src/agent/replay-server.js';
+import { ReplayScriptSchema, type ReplayConversation, type ReplayTurn } from '../../src/agent/replay-script.js';
+
+export type Fault =
+  | 'rate_limit'
+  | 'server_error'
+  | 'reset'
+  | 'unauthorized'
+  /** vLLM's 400 for a prompt that does not fit, `{"error": {...}}` (vLLM ≥ 0.10). */
+  | 'context_overflow'
+  /** The same, flat `{"object": "error", ...}` (vLLM < 0.10). */
+  | 'context_overflow_flat'
+  /** vLLM when max_tokens defaulted to what is left and nothing is left. */
+  | 'max_tokens_at_least_1';
+
+export interface FakeModelServerOptions {
+  conversations: ReplayConversation[];
+  model?: string;
+  maxModelLen?: number;
+  /** Fault per chat-completion request index (0-based, counting every request, faulty ones included). */
+  faults?: Record<number, Fault> | ((index: number) => Fault | undefined);
+}
+
+function faultResponse(fault: Fault, maxModelLen: number): InterceptAction {
+  const error = (status: number, message: string, type = 'BadRequestError') => ({ error: { message, type, param: null, code: status } });
+  switch (fault) {
+    case 'reset':
+      return 'reset';
+    case 'rate_limit':
+      return { status: 429, body: error(429, 'Too many requests', 'RateLimitError') };
+    case 'server_error':
+      return { status: 500, body: error(500, 'internal server error', 'InternalServerError') };
+    case 'unauthorized':
+      return { status: 401, body: error(401, 'Unauthorized', 'AuthenticationError') };
+    case 'context_overflow':
+      return { status: 400, body: error(400, contextLengthMessage(maxModelLen, maxModelLen + 10, 100)) };
+    case 'context_overflow_flat':
+      return {
+        status: 400,
+        body: { object: 'error', message: contextLengthMessage(maxModelLen, maxModelLen + 10, undefined), type: 'BadRequestError', param: null, code: 400 },
+      };
+    case 'max_tokens_at_least_1':
+      return { status: 400, body: error(400, 'max_tokens must be at least 1, got 0.') };
+  }
+}
+
+export async function startFakeModelServer(options: FakeModelServerOptions): Promise<ReplayServer> {
+  const script = ReplayScriptSchema.parse({
+    model: options.model ?? 'sera-fake',
+    max_model_len: options.maxModelLen ?? 32768,
+    conversations: options.conversations,
+  });
+  const faultAt = (index: number): Fault | undefined =>
+    typeof options.faults === 'function' ? options.faults(index) : options.faults?.[index];
+  return startReplayServer(script, {
+    intercept: (_body, index) => {
+      const fault = faultAt(index);
+      return fault ? faultResponse(fault, script.max_model_len) : undefined;
+    },
+  });
+}
+
+export const turn = {
+  bash: (command: string, content = ''): ReplayTurn => ({ content, tool_calls: [{ name: 'bash', arguments: { command } }] }),
+  editor: (args: Record<string, unknown>, content = ''): ReplayTurn => ({
+    content,
+    tool_calls: [{ name: 'str_replace_editor', arguments: args }],
+  }),
+  submit: (content = ''): ReplayTurn => ({ content, tool_calls: [{ name: 'submit', arguments: {} }] }),
+  noToolCall: (content = 'I think it is fixed.'): ReplayTurn => ({ content, tool_calls: [] }),
+  raw: (name: string, rawArguments: string, content = ''): ReplayTurn => ({ content, tool_calls: [{ name, arguments: rawArguments }] }),
+  several: (...turns: ReplayTurn[]): ReplayTurn => ({ content: '', tool_calls: turns.flatMap((t) => t.tool_calls) }),
+};

@@ -1,0 +1,73 @@
+/** Runs the real agent loop against the fake model server and a LocalEnvironment on a temp repo. */
+import { runAgent, type AgentLimits } from '../../../src/agent/agent-loop.js';
+import type { ContextBudget } from '../../../src/agent/context-budget.js';
+import { connectModelClient } from '../../../src/agent/model-client.js';
+import type { ReplayServer } from '../../../src/agent/replay-server.js';
+import type { ReplayTurn } from '../../../src/agent/replay-script.js';
+import type { Trajectory } from '../../../src/run-dir/schemas.js';
+import { startFakeModelServer, type Fault } from '../../support/fake-model-server.js';
+import { makeTempRepo, type TempRepo } from './temp-repo.js';
+
+export const PROBLEM = 'calc.add returns the wrong sum (issue #7)';
+
+export interface ScriptedRun {
+  trajectory: Trajectory;
+  server: ReplayServer;
+  repo: TempRepo;
+  snapshots: Trajectory[];
+}
+
+export interface ScriptedRunOptions {
+  turns: ReplayTurn[];
+  files?: Record<string, string>;
+  faults?: Record<number, Fault> | ((index: number) => Fault | undefined);
+  limits?: Partial<AgentLimits>;
+  budget?: ContextBudget;
+  maxModelLen?: number;
+  maxTokens?: number;
+  apiKey?: string;
+  signal?: AbortSignal;
+}
+
+export async function runScripted(options: ScriptedRunOptions): Promise<ScriptedRun> {
+  const server = await startFakeModelServer({
+    conversations: [{ match: PROBLEM, turns: options.turns }],
+    maxModelLen: options.maxModelLen,
+    faults: options.faults,
+  });
+  const repo = await makeTempRepo(options.files ?? { 'calc.py': 'def add(a, b):\n    return a - b\n' });
+  const snapshots: Trajectory[] = [];
+  try {
+    const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey });
+    const trajectory = await runAgent({
+      env: repo.env,
+      instance: { instance_id: 'demo__calc-7', problem_statement: PROBLEM, base_commit: repo.baseCommit },
+      client,
+      budget: options.budget ?? {},
+      sampling: { temperature: 0, topP: 1, maxTokens: options.maxTokens, seed: 1 },
+      context: '32k',
+      seed: '1',
+      limits: options.limits,
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      signal: options.signal,
+      onStep: (snapshot) => {
+        snapshots.push(snapshot);
+      },
+    });
+    return { trajectory, server, repo, snapshots };
+  } catch (err) {
+    await server.close();
+    await repo.cleanup();
+    throw err;
+  }
+}
+
+export async function disposeRun(run: ScriptedRun | undefined): Promise<void> {
+  if (!run) return;
+  await run.server.close();
+  await run.repo.cleanup();
+}
+
+export function chatRequests(server: ReplayServer) {
+  return server.requests.filter((r) => r.path === '/v1/chat/completions');
+}
