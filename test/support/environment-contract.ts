@@ -10,9 +10,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/environment/environment.js';
 import { EnvironmentUnavailableError, FileNotFoundError } from '../../src/environment/environment.js';
 
-/** The repository every contract environment starts in, at /testbed: one commit with README.md. */
+/**
+ * The repository every contract environment starts in, at /testbed: one commit with README.md.
+ * Fixed dates make the commit id the same every time, so images built from it stay cached.
+ */
 export function createContractRepo(dir: string): void {
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe' });
+  const date = '2024-01-01T00:00:00Z';
+  const env = { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { stdio: 'pipe', env });
   git('init', '-q', '-b', 'main');
   writeFileSync(join(dir, 'README.md'), 'hello\n');
   git('add', 'README.md');
