@@ -1,0 +1,134 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectModelClient } from '../../../src/agent/model-client.js';
+import { classifyModelError } from '../../../src/agent/model-errors.js';
+import { InputError, InterruptedError } from '../../../src/errors.js';
+import { turn } from '../../support/fake-model-server.js';
+import { chatRequests, disposeRun, runScripted, type ScriptedRun } from './run-scripted-agent.js';
+
+const FIX = { command: 'str_replace', path: '/testbed/calc.py', old_str: 'return a - b', new_str: 'return a + b' };
+
+let run: ScriptedRun | undefined;
+afterEach(async () => {
+  await disposeRun(run);
+  run = undefined;
+});
+
+describe('model server faults', () => {
+  it('retries 429, 500 and a reset connection, then carries on', async () => {
+    run = await runScripted({
+      turns: [turn.editor(FIX), turn.submit(), turn.submit()],
+      faults: { 0: 'rate_limit', 2: 'server_error', 4: 'reset' },
+    });
+    expect(run.trajectory.exit_status).toBe('submitted');
+    expect(run.trajectory.stats.infrastructure_retries).toBe(3);
+    expect(run.trajectory.stats.model_calls).toBe(3);
+    expect(chatRequests(run.server)).toHaveLength(6);
+  });
+
+  it('reports a fault that outlasts the retries as exit_infrastructure, with the patch autosubmitted', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.submit()], faults: (i) => (i >= 1 ? 'server_error' : undefined) });
+    expect(run.trajectory.exit_status).toBe('exit_infrastructure');
+    expect(run.trajectory.error?.code).toBe('model_unavailable');
+    expect(run.trajectory.autosubmitted).toBe(true);
+    expect(run.trajectory.submission).toContain('+    return a + b');
+    expect(chatRequests(run.server)).toHaveLength(4);
+  });
+
+  it('does not retry a 401 and counts it as infrastructure', async () => {
+    run = await runScripted({ turns: [turn.submit()], faults: { 0: 'unauthorized' } });
+    expect(run.trajectory.exit_status).toBe('exit_infrastructure');
+    expect(chatRequests(run.server)).toHaveLength(1);
+  });
+
+  it.each(['context_overflow', 'context_overflow_flat', 'max_tokens_at_least_1'] as const)(
+    'ends as exit_context on vLLM %s, autosubmitting',
+    async (fault) => {
+      run = await runScripted({ turns: [turn.editor(FIX), turn.submit()], faults: { 1: fault } });
+      expect(run.trajectory.exit_status).toBe('exit_context');
+      expect(run.trajectory.autosubmitted).toBe(true);
+      expect(run.trajectory.submission).toContain('+    return a + b');
+      expect(chatRequests(run.server)).toHaveLength(2);
+    },
+  );
+
+  it('keeps the API key out of the trajectory while sending it to the server', async () => {
+    const apiKey = 'sk-test-secret-4242';
+    run = await runScripted({ turns: [turn.bash('env'), turn.submit(), turn.submit()], apiKey });
+    expect(chatRequests(run.server)[0]!.headers.authorization).toBe(`Bearer ${apiKey}`);
+    expect(JSON.stringify(run.trajectory)).not.toContain(apiKey);
+    expect(JSON.stringify(run.snapshots)).not.toContain(apiKey);
+  });
+
+  it('stops with InterruptedError when the signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    await expect(runScripted({ turns: [turn.bash('sleep 20'), turn.submit()], signal: controller.signal })).rejects.toBeInstanceOf(
+      InterruptedError,
+    );
+  });
+});
+
+describe('context budgets', () => {
+  it('enforces a 32K budget on a 64K endpoint through /tokenize, capping max_tokens', async () => {
+    run = await runScripted({ turns: [turn.bash('ls'), turn.submit(), turn.submit()], maxModelLen: 65536, budget: { contextTokens: 32768 } });
+    const tokenize = run.server.requests.filter((r) => r.path === '/tokenize');
+    const chats = chatRequests(run.server);
+    expect(tokenize).toHaveLength(3);
+    expect(tokenize[0]!.body).toMatchObject({ add_generation_prompt: true, messages: chats[0]!.body.messages, tools: chats[0]!.body.tools });
+    const prompt0 = Math.ceil((JSON.stringify(chats[0]!.body.messages).length + JSON.stringify(chats[0]!.body.tools).length) / 4);
+    expect(chats[0]!.body.max_tokens).toBe(32768 - prompt0);
+    expect(run.trajectory.exit_status).toBe('submitted');
+  });
+
+  it('keeps a smaller user max_tokens under the budget', async () => {
+    run = await runScripted({ turns: [turn.submit(), turn.submit()], maxModelLen: 65536, budget: { contextTokens: 32768 }, maxTokens: 1000 });
+    expect(chatRequests(run.server)[0]!.body.max_tokens).toBe(1000);
+  });
+
+  it('ends as exit_context, without calling the model, when the prompt no longer fits the budget', async () => {
+    run = await runScripted({ turns: [turn.bash('seq 1 2000'), turn.submit()], maxModelLen: 65536, budget: { contextTokens: 3000 } });
+    expect(run.trajectory.exit_status).toBe('exit_context');
+    expect(run.trajectory.error?.code).toBe('context_budget');
+    expect(chatRequests(run.server)).toHaveLength(1);
+    expect(run.trajectory.autosubmitted).toBe(true);
+  });
+
+  it('leaves the budget to the server when the endpoint has exactly that length', async () => {
+    run = await runScripted({ turns: [turn.submit(), turn.submit()], maxModelLen: 32768, budget: { contextTokens: 32768 } });
+    expect(run.server.requests.filter((r) => r.path === '/tokenize')).toHaveLength(0);
+    expect(chatRequests(run.server)[0]!.body).not.toHaveProperty('max_tokens');
+  });
+});
+
+describe('model client', () => {
+  it('asks for --model when the server lists several models', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'a', object: 'model' }, { id: 'b', object: 'model' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      await expect(connectModelClient({ baseUrl: url })).rejects.toThrow(InputError);
+      await expect(connectModelClient({ baseUrl: url })).rejects.toThrow(/--model/);
+      expect((await connectModelClient({ baseUrl: url, model: 'b' })).model).toBe('b');
+      await expect(connectModelClient({ baseUrl: url, model: 'c' })).rejects.toThrow(InputError);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('classifies errors by what the caller does next', () => {
+    expect(classifyModelError(undefined, 'Connection error.')).toBe('retryable');
+    for (const status of [408, 409, 429, 500, 502, 503]) expect(classifyModelError(status, 'x')).toBe('retryable');
+    expect(
+      classifyModelError(400, "This model's maximum context length is 32768 tokens. However, you requested 40000 tokens (39000 in the messages, 1000 in the completion)."),
+    ).toBe('context_overflow');
+    expect(classifyModelError(400, 'max_tokens must be at least 1, got -12.')).toBe('context_overflow');
+    expect(classifyModelError(400, 'The prompt is longer than the model\'s context length')).toBe('context_overflow');
+    expect(classifyModelError(400, 'Invalid value for tool_choice')).toBe('fatal');
+    expect(classifyModelError(401, 'Unauthorized')).toBe('fatal');
+  });
+});
