@@ -2,11 +2,9 @@
  * Which image an instance runs in, and making sure it is there. Names follow the official
  * harness (swebench-harness.md §2.1) and SWE-agent (sera-agent.md §1.8).
  */
-import { InputError } from '../errors.js';
+import { InfrastructureError, InputError, errorMessage } from '../errors.js';
 import type { DockerClient, ImageProgressEvent } from './docker/image-store.js';
 import { hasImage, pullImage } from './docker/image-store.js';
-import { InfrastructureError } from '../errors.js';
-import { errorMessage } from '../errors.js';
 
 export type { ImageProgressEvent } from './docker/image-store.js';
 

@@ -65,6 +65,8 @@ export class DockerEnvironment implements Environment {
             name: options.name,
             Image: options.image,
             Cmd: ['sleep', 'infinity'],
+            // The official harness runs containers as root whatever the image's USER says.
+            User: 'root',
             WorkingDir: workdir,
             Labels: { ...options.labels, [MANAGED_LABEL]: 'true' },
             HostConfig: {
