@@ -1,14 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import { InstanceReportSchema, type InstanceReportEntry } from '../run-dir/schemas.js';
-
-export function sha256(...parts: string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\0');
-  return hash.digest('hex');
-}
 
 /**
  * The finished grading of a cell, if a previous run left one whose inputs are the same. An

@@ -6,16 +6,15 @@
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
 import {
-  findTestSpec,
   gradeInEnvironment,
-  makeEvalScript,
+  gradingInputSha256,
   makeInstanceReportEntry,
   type CellVerdict,
   type GradingRun,
 } from '../evaluation/index.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import type { InstanceReportEntry } from '../run-dir/schemas.js';
-import { reusableReport, sha256, writeCellFiles } from './cell-store.js';
+import { reusableReport, writeCellFiles } from './cell-store.js';
 import { retryInfrastructure } from './retry.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 
@@ -52,7 +51,7 @@ const APPLY_OUTPUT_IN_MESSAGE = 4000;
 
 export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Promise<GradedCell> {
   const { cell, instance, patch } = input;
-  const inputSha = gradingInputSha(input);
+  const inputSha = gradingInputSha256({ instance, patch, image: input.image });
   const previous = await reusableReport(deps.layout, cell, inputSha);
   if (previous) return { entry: previous, reused: true };
 
@@ -119,23 +118,6 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
     entry,
   });
   return { entry, reused: false };
-}
-
-/** Everything that decides a verdict; a resumed run regrades a cell when any of it changed. */
-export function gradingInputSha(input: GradeCellInput): string {
-  let evalScript = '';
-  try {
-    evalScript = makeEvalScript(input.instance, findTestSpec(input.instance.repo, input.instance.version));
-  } catch {
-    // no spec: the verdict is an error that only a new spec (hence a new script) can change
-  }
-  return sha256(
-    input.patch ?? '\u0000null',
-    input.image,
-    evalScript,
-    JSON.stringify(input.instance.FAIL_TO_PASS),
-    JSON.stringify(input.instance.PASS_TO_PASS),
-  );
 }
 
 /** The official harness logs the last apply output; keep it with the error so the report shows why. */
