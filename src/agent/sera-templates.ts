@@ -4,6 +4,7 @@
  * SWE-agent 1.x defaults it inherits (`sweagent/agent/agents.py` TemplateConfig, `sweagent/tools/
  * parsing.py` FunctionCallingParser, `sweagent/tools/tools.py` ToolFilterConfig).
  */
+import { pyHead, pyLen } from './python-text.js';
 
 export const WORKING_DIR = '/testbed';
 
@@ -39,10 +40,11 @@ export const MAX_OBSERVATION_LENGTH = 100_000;
  */
 export function renderObservationMessage(observation: string): string {
   if (observation.trim() === '') return 'Your last command ran successfully and did not produce any output.';
-  if (observation.length > MAX_OBSERVATION_LENGTH) {
-    const elided = observation.length - MAX_OBSERVATION_LENGTH;
+  const length = pyLen(observation);
+  if (length > MAX_OBSERVATION_LENGTH) {
+    const elided = length - MAX_OBSERVATION_LENGTH;
     return (
-      `Observation: ${observation.slice(0, MAX_OBSERVATION_LENGTH)}<response clipped>` +
+      `Observation: ${pyHead(observation, MAX_OBSERVATION_LENGTH)}<response clipped>` +
       `<NOTE>Observations should not exceeded ${MAX_OBSERVATION_LENGTH} characters. ${elided} characters were elided. ` +
       'Please try a different command that produces less output or use head/tail/grep/redirect the output to a file. ' +
       'Do not use interactive pagers.</NOTE>'

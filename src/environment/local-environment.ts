@@ -76,16 +76,18 @@ export class LocalEnvironment implements Environment {
     this.pending = [];
     shell.stdin.write(`source '${script}' < /dev/null 2>&1; printf '${marker}%s\\n' "$?"\n`);
 
+    // Bash names the sourced file in its messages; a shell reading the command directly says `bash`.
+    const shown = (text: string): string => this.fromHostText(text.split(`${script}: `).join('bash: '));
     const timeoutS = options.timeoutS ?? DEFAULT_TIMEOUT_S;
     const finished = await this.waitForMarker(shell, marker, timeoutS * 1000, options.signal);
-    if (finished) return { output: this.fromHostText(finished.output), exitCode: finished.exitCode, timedOut: false };
+    if (finished) return { output: shown(finished.output), exitCode: finished.exitCode, timedOut: false };
 
     await this.interruptCommand(shell.pid as number);
     const recovered = await this.waitForMarker(shell, marker, RECOVERY_GRACE_MS);
     const partial = recovered?.output ?? Buffer.concat(this.pending).toString('utf8');
     if (!recovered) await this.replaceShell();
     if (options.signal?.aborted) throw new InterruptedError();
-    return { output: this.fromHostText(partial), exitCode: recovered?.exitCode ?? 137, timedOut: true };
+    return { output: shown(partial), exitCode: recovered?.exitCode ?? 137, timedOut: true };
   }
 
   private waitForMarker(

@@ -20,6 +20,11 @@ describe('LocalEnvironment', () => {
     expect((await env.run('cd /testbed && cat a.txt')).output).toBe('hello\n');
     const failed = await env.run('echo oops >&2; false');
     expect(failed).toEqual({ output: 'oops\n', exitCode: 1, timedOut: false });
+    expect(await env.run('nosuchcommand_xyz')).toEqual({
+      output: 'bash: line 1: nosuchcommand_xyz: command not found\n',
+      exitCode: 127,
+      timedOut: false,
+    });
   });
 
   it('does not let a command read the harness input or environment', async () => {
