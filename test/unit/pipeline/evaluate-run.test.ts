@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
+import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
+import { RunLayout } from '../../../src/run-dir/layout.js';
+import type { Prediction } from '../../../src/run-dir/schemas.js';
+import { FakeEnvironment } from '../../support/fake-environment.js';
+import { FakeSandbox } from '../../support/fake-sandbox.js';
+import { evalLog, instance } from '../evaluation/instances.js';
+
+const PATCH = 'diff --git a/django/x.py b/django/x.py\n--- a/django/x.py\n+++ b/django/x.py\n@@ -1 +1 @@\n-a\n+b\n';
+const F2P = 'test_new (forms_tests.tests.test_formsets.T)';
+const P2P = 'test_old (forms_tests.tests.test_formsets.T)';
+const rows = [instance({ instance_id: 'django__django-1' }), instance({ instance_id: 'django__django-2' })];
+
+function passingEnv(): FakeEnvironment {
+  return new FakeEnvironment((argv) =>
+    argv[1] === '/eval.sh' ? { output: evalLog(`${F2P} ... ok\n${P2P} ... ok`) } : { output: 'Applied patch' },
+  );
+}
+
+function options(root: string, predictions: Prediction[]): EvaluateOptions {
+  return {
+    layout: new RunLayout(root),
+    manifest: {
+      run_id: 'test',
+      command: 'evaluate',
+      dataset: { source: 'memory', sha256: 'x', rows: rows.length },
+      filters: {},
+      instance_ids: rows.map((r) => r.instance_id),
+      model_name_or_path: 'm',
+      contexts: [],
+      seeds: [],
+    },
+    instances: rows,
+    predictions,
+    imageFor: (r) => `img/${r.instance_id}`,
+    workers: 2,
+    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
+  };
+}
+
+const silent = { write: () => undefined };
+const preds = (patch: string): Prediction[] => rows.map((r) => ({ instance_id: r.instance_id, model_name_or_path: 'm', model_patch: patch }));
+
+describe('evaluatePredictions', () => {
+  it('retries a container that fails to start and records how many attempts it took', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    const sandbox = new FakeSandbox((req) => {
+      if (req.attempt === 1) throw new EnvironmentUnavailableError('container failed to start');
+      return passingEnv();
+    });
+    const summary = await evaluatePredictions(options(root, preds(PATCH)), { sandbox, progress: silent });
+    expect(summary.resolved_ids).toEqual(['django__django-1', 'django__django-2']);
+    const report = JSON.parse(readFileSync(path.join(root, 'evaluation/-/-/django__django-1/report.json'), 'utf8'));
+    expect(report['django__django-1'].sera_eval.attempts).toBe(2);
+    expect(sandbox.leftoversRemoved).toBe(1);
+  });
+
+  it('keeps persistent infrastructure failures apart from model errors, and resume redoes only them', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    const broken = new FakeSandbox((req) => {
+      if (req.cell.instanceId === 'django__django-2') throw new EnvironmentUnavailableError('daemon went away');
+      return passingEnv();
+    });
+    const first = await evaluatePredictions(options(root, preds(PATCH)), { sandbox: broken, progress: silent });
+    expect(first.infrastructure_ids).toEqual(['django__django-2']);
+    expect(first.error_ids).toEqual([]);
+    expect(first.resolved_ids).toEqual(['django__django-1']);
+    expect(broken.starts.filter((s) => s.cell.instanceId === 'django__django-2')).toHaveLength(3);
+
+    const healthy = new FakeSandbox(() => passingEnv());
+    const second = await evaluatePredictions(options(root, preds(PATCH)), { sandbox: healthy, progress: silent });
+    expect(second.resolved_ids).toEqual(['django__django-1', 'django__django-2']);
+    expect(second.infrastructure_ids).toEqual([]);
+    expect(healthy.starts.map((s) => s.cell.instanceId)).toEqual(['django__django-2']);
+  });
+
+  it('skips finished cells with the same inputs and regrades cells whose patch changed', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: new FakeSandbox(() => passingEnv()), progress: silent });
+    const again = new FakeSandbox(() => passingEnv());
+    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: again, progress: silent });
+    expect(again.starts).toEqual([]);
+
+    const changed = new FakeSandbox(() => passingEnv());
+    await evaluatePredictions(options(root, preds(PATCH.replace('+b', '+c'))), { sandbox: changed, progress: silent });
+    expect(changed.starts.map((s) => s.cell.instanceId).sort()).toEqual(['django__django-1', 'django__django-2']);
+    const manifest = JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8'));
+    expect(manifest.resumed_at).toHaveLength(2);
+  });
+
+  it('grades empty patches without starting a container', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    const sandbox = new FakeSandbox(() => passingEnv());
+    const summary = await evaluatePredictions(options(root, preds('')), { sandbox, progress: silent });
+    expect(summary.empty_patch_ids).toEqual(['django__django-1', 'django__django-2']);
+    expect(sandbox.starts).toEqual([]);
+  });
+
+  it('stops on abort without writing a report for unfinished cells', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    const controller = new AbortController();
+    const sandbox = new FakeSandbox(() => {
+      controller.abort();
+      return passingEnv();
+    });
+    await expect(
+      evaluatePredictions({ ...options(root, preds(PATCH)), workers: 1 }, { sandbox, progress: silent, signal: controller.signal }),
+    ).rejects.toThrow(/interrupted/);
+    expect(() => readFileSync(path.join(root, 'report.json'))).toThrow();
+    expect(() => readFileSync(path.join(root, 'evaluation/-/-/django__django-1/report.json'))).toThrow();
+  });
+});
