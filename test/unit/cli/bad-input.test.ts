@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { runCli } from '../../support/cli-runner.js';
+
+const evaluate = (...extra: string[]) => ['evaluate', '--dataset', DEMO_DATASET_PATH, '--pull', 'never', ...extra];
+
+describe('CLI input errors exit 2 before anything runs, naming what was wrong', () => {
+  it('an unknown instance id, with a close match', async () => {
+    const run = await runCli(evaluate('--predictions', 'gold', '--instances', 'sera-eval__textwrapx-41'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('sera-eval__textwrapx-41');
+    expect(run.stderr).toContain('sera-eval__textwrapx-14');
+  });
+
+  it('a predictions file with a bad line names the file, the line and the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const file = path.join(dir, 'preds.jsonl');
+    writeFileSync(file, '{"instance_id":"sera-eval__textwrapx-14","model_name_or_path":"m","model_patch":""}\n{"instance_id":"sera-eval__intervals-7","model_patch":5}\n');
+    const run = await runCli(evaluate('--predictions', file));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}:2`);
+    expect(run.stderr).toContain('model_patch');
+  });
+
+  it('a flag value of the wrong shape names the flag', async () => {
+    const shard = await runCli(evaluate('--predictions', 'gold', '--shard', '5/4'));
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain('--shard');
+    const timeout = await runCli(evaluate('--predictions', 'gold', '--timeout', 'soon'));
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toContain('--timeout');
+    const runId = await runCli(evaluate('--predictions', 'gold', '--run-id', 'a/b'));
+    expect(runId.code).toBe(2);
+    expect(runId.stderr).toContain('--run-id');
+  });
+
+  it('an unknown option or command is a usage error; --help is not', async () => {
+    expect((await runCli(['evaluate', '--bogus'])).code).toBe(2);
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    const help = await runCli(['evaluate', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--predictions');
+  });
+
+  it('a dataset file that does not exist', async () => {
+    const run = await runCli(['evaluate', '--dataset', '/nonexistent/rows.jsonl', '--predictions', 'gold']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/nonexistent/rows.jsonl');
+  });
+});
