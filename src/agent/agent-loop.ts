@@ -79,7 +79,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     { role: 'system', content: SYSTEM_TEMPLATE },
     { role: 'user', content: renderInstanceTemplate(instance.problem_statement) },
   ];
-  const tools = new ToolRunner(env, limits);
+  const tools = new ToolRunner(env, { ...limits, problemStatement: instance.problem_statement });
   const started = performance.now();
   let lastDiff = '';
 

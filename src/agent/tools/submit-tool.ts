@@ -13,9 +13,16 @@ export type SubmitResult =
   /** The observation the agent records is the patch itself (handle_submission replaces the marker output). */
   | { kind: 'submitted'; observation: string; patch: string };
 
-export async function runSubmit(env: Environment, stagesDone: number): Promise<SubmitResult> {
+/**
+ * @param problemStatement substituted for `{{problem_statement}}` after the diff is, as the script does
+ *   (so the text only changes when the diff itself contains that placeholder).
+ */
+export async function runSubmit(env: Environment, stagesDone: number, problemStatement: string): Promise<SubmitResult> {
   const patch = await env.diff();
-  if (stagesDone < REVIEW_STAGES) return { kind: 'review', observation: `${renderSubmitReview(patch)}\n` };
+  if (stagesDone < REVIEW_STAGES) {
+    const message = renderSubmitReview(patch).split('{{problem_statement}}').join(problemStatement);
+    return { kind: 'review', observation: `${message}\n` };
+  }
   return { kind: 'submitted', observation: patch, patch };
 }
 

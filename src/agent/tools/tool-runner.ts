@@ -12,6 +12,8 @@ import { runStrReplaceEditor } from './str-replace-editor.js';
 import { runSubmit } from './submit-tool.js';
 
 export interface ToolRunnerOptions {
+  /** What the submit review substitutes for `{{problem_statement}}`. */
+  problemStatement: string;
   /** Per-command timeout. @default 300 (SERA's e2e.yaml execution_timeout) */
   commandTimeoutS?: number;
   /** Consecutive timeouts that end the run as exit_command_timeout. @default 3 */
@@ -29,11 +31,13 @@ export class ToolRunner {
   private consecutiveTimeouts = 0;
   private readonly commandTimeoutS: number;
   private readonly maxConsecutiveTimeouts: number;
+  private readonly problemStatement: string;
 
   constructor(
     private readonly env: Environment,
-    options: ToolRunnerOptions = {},
+    options: ToolRunnerOptions,
   ) {
+    this.problemStatement = options.problemStatement;
     this.commandTimeoutS = options.commandTimeoutS ?? 300;
     this.maxConsecutiveTimeouts = options.maxConsecutiveTimeouts ?? 3;
   }
@@ -55,7 +59,7 @@ export class ToolRunner {
         return { observation: await runStrReplaceEditor(this.env, action.values) };
       case 'submit': {
         this.consecutiveTimeouts = 0;
-        const result = await runSubmit(this.env, this.submitStagesDone);
+        const result = await runSubmit(this.env, this.submitStagesDone, this.problemStatement);
         this.submitStagesDone++;
         return result.kind === 'submitted'
           ? { observation: result.observation, submission: result.patch }

@@ -76,6 +76,11 @@ describe('runAgent: a rollout that submits', () => {
     run = await runScripted({ turns: [turn.editor(FIX), turn.bash('git diff; git diff --cached --stat'), turn.submit(), turn.submit()] });
     expect(run.trajectory.steps[1]!.observation).toBe(' calc.py | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)\n');
   });
+  it('substitutes the problem statement into the review after the diff, as the submit script does', async () => {
+    run = await runScripted({ turns: [turn.bash("echo '{{problem_statement}}' > note.txt"), turn.submit(), turn.submit()] });
+    expect(run.trajectory.steps[1]!.observation).toContain(`+${PROBLEM}\n`);
+    expect(run.trajectory.submission).toContain('+{{problem_statement}}\n');
+  });
 });
 
 describe('runAgent: requeries', () => {
