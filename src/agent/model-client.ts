@@ -46,8 +46,10 @@ export interface ModelClientOptions {
   baseUrl: string;
   /** Defaults to the only model the server lists; several listed → InputError asking for --model. */
   model?: string;
-  /** The key itself, read by the caller from an environment variable; never written anywhere. */
+  /** The key itself; never written anywhere. Prefer apiKeyEnv so it never sits in a config object. */
   apiKey?: string;
+  /** Name of the environment variable holding the key (e.g. OPENAI_API_KEY); unset → InputError. */
+  apiKeyEnv?: string;
   requestTimeoutS?: number;
 }
 
@@ -58,9 +60,11 @@ interface ServerModel {
 
 export async function connectModelClient(options: ModelClientOptions): Promise<ModelClient> {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const apiKey = options.apiKey ?? keyFromEnvironment(options.apiKeyEnv);
   const sdk = new OpenAI({
     baseURL: baseUrl,
-    apiKey: options.apiKey ?? 'not-needed',
+    // Without a key the SDK would fall back to OPENAI_API_KEY and send it to whatever server this is.
+    apiKey: apiKey ?? 'not-needed',
     maxRetries: 0,
     timeout: (options.requestTimeoutS ?? 3600) * 1000,
     fetch: nestVllmErrors,
@@ -71,7 +75,14 @@ export async function connectModelClient(options: ModelClientOptions): Promise<M
   if (!card) {
     throw new InputError(`--model ${chosen}: the server at ${baseUrl} serves ${models.map((m) => m.id).join(', ') || 'no model'}`);
   }
-  return new OpenAIModelClient(sdk, baseUrl, card.id, card.maxModelLen, options.apiKey);
+  return new OpenAIModelClient(sdk, baseUrl, card.id, card.maxModelLen, apiKey);
+}
+
+function keyFromEnvironment(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const value = process.env[name];
+  if (!value) throw new InputError(`--api-key-env ${name}: the environment variable is not set`);
+  return value;
 }
 
 function defaultModel(models: ServerModel[], baseUrl: string): string {

@@ -61,6 +61,20 @@ describe('model server faults', () => {
     expect(JSON.stringify(run.snapshots)).not.toContain(apiKey);
   });
 
+  it('reads the key from a named environment variable, and names a missing one', async () => {
+    process.env.SERA_TEST_KEY = 'sk-from-env-77';
+    try {
+      run = await runScripted({ turns: [turn.submit(), turn.submit()], apiKeyEnv: 'SERA_TEST_KEY' });
+      expect(chatRequests(run.server)[0]!.headers.authorization).toBe('Bearer sk-from-env-77');
+      expect(JSON.stringify(run.trajectory)).not.toContain('sk-from-env-77');
+    } finally {
+      delete process.env.SERA_TEST_KEY;
+    }
+    await expect(connectModelClient({ baseUrl: run.server.url, apiKeyEnv: 'SERA_TEST_KEY' })).rejects.toThrow(
+      /--api-key-env SERA_TEST_KEY: the environment variable is not set/,
+    );
+  });
+
   it('stops with InterruptedError when the signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);

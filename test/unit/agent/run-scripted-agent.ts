@@ -26,6 +26,7 @@ export interface ScriptedRunOptions {
   maxModelLen?: number;
   maxTokens?: number;
   apiKey?: string;
+  apiKeyEnv?: string;
   signal?: AbortSignal;
 }
 
@@ -38,7 +39,7 @@ export async function runScripted(options: ScriptedRunOptions): Promise<Scripted
   const repo = await makeTempRepo(options.files ?? { 'calc.py': 'def add(a, b):\n    return a - b\n' });
   const snapshots: Trajectory[] = [];
   try {
-    const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey });
+    const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey, apiKeyEnv: options.apiKeyEnv });
     const trajectory = await runAgent({
       env: repo.env,
       instance: { instance_id: 'demo__calc-7', problem_statement: PROBLEM, base_commit: repo.baseCommit },
