@@ -8,7 +8,7 @@
  * undo_edit always answered "No edit history found". SERA's trajectories only ever saw that answer.
  */
 import type { Environment } from '../../environment/environment.js';
-import { countOccurrences, expandTabs, pyLen, pyList, pyPathString, splitLines } from '../python-text.js';
+import { countOccurrences, expandTabs, pyLen, pyList, pyPathString, pyStrRepr, splitLines } from '../python-text.js';
 import { findTwoLevels, pathKind, readText, shellCwd, writeText, type TextEncoding } from './editor-files.js';
 import { parseEditorArguments, type EditorArguments } from './editor-arguments.js';
 import { makeListing, maybeTruncate, MAX_RESPONSE_LEN, SNIPPET_LINES } from './editor-listing.js';
@@ -122,8 +122,10 @@ function parentOf(path: string): string {
 
 async function create(env: Environment, path: string, fileText: string): Promise<string> {
   const parent = parentOf(path);
-  if ((await pathKind(env, parent)) === 'missing') {
-    return print(`The parent directory ${parent} does not exist. Please create it first.`);
+  const parentKind = await pathKind(env, parent);
+  if (parentKind === 'missing') return print(`The parent directory ${parent} does not exist. Please create it first.`);
+  if (parentKind === 'file') {
+    return print(`Ran into [Errno 20] Not a directory: ${pyStrRepr(path)} while trying to write to ${path}`);
   }
   const written = await tryWrite(env, path, fileText, 'utf8');
   return written ?? print(`File created successfully at: ${path}`);

@@ -129,6 +129,9 @@ describe('str_replace_editor create', () => {
       'The parent directory /testbed/new/dir does not exist. Please create it first.\n',
     );
     expect(await edit({ command: 'create', path: '/testbed/d.py' })).toBe('Parameter `file_text` is required for command: create\n');
+    expect(await edit({ command: 'create', path: '/testbed/a.py/x.py', file_text: 'x' })).toBe(
+      "Ran into [Errno 20] Not a directory: '/testbed/a.py/x.py' while trying to write to /testbed/a.py/x.py\n",
+    );
   });
 });
 
