@@ -112,6 +112,12 @@ describe.skipIf(!available)('DockerEnvironment isolation, limits and failures', 
     expect((await env.run('pwd')).output).toBe('/testbed\n');
   }, 60_000);
 
+  it("runs shell commands on an 80x24 terminal, like SWE-ReX's pexpect shell", async () => {
+    const env = await start();
+    const size = await env.run('python3 -c "import shutil; print(tuple(shutil.get_terminal_size()))"; [ -t 1 ] && echo tty');
+    expect(size.output).toBe('(80, 24)\ntty\n');
+  });
+
   it('reads a file through a symlink', async () => {
     const env = await start();
     await env.run('ln -s README.md /testbed/link.md');

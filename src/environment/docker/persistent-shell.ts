@@ -20,6 +20,8 @@ import { CappedOutput, decodeUtf8 } from './capped-output.js';
 const COMMAND_FILE = '/tmp/.sera-eval/command';
 const RUN_OUTPUT_CAP_BYTES = 16 * 1024 * 1024;
 const START_TIMEOUT_MS = 30_000;
+const TERMINAL_ROWS = 24;
+const TERMINAL_COLUMNS = 80;
 /** How long an interrupted command gets to return to the prompt before the next escalation. */
 const RECOVERY_WAIT_MS = 5_000;
 /** Kept unscanned at the end of the buffer in case a marker is split across two chunks. */
@@ -71,6 +73,9 @@ export class PersistentShell {
       Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     });
     const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    // pexpect's default window, which SWE-ReX's shell has: programs that size their output by the
+    // terminal (pytest's separator lines) print what SWE-agent's model saw.
+    await exec.resize({ h: TERMINAL_ROWS, w: TERMINAL_COLUMNS });
     const shell = new PersistentShell(host, exec, stream);
     await shell.handshake();
     return shell;
