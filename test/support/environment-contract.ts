@@ -45,6 +45,14 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       expect(result).toMatchObject({ output: '/testbed/sub\nkept\n', exitCode: 0, timedOut: false });
     });
 
+    it('runs multi-line commands with heredocs and commands longer than a terminal line', async () => {
+      const heredoc = await env.run("cat > /testbed/multi.txt <<'EOF'\nfirst $HOME\nsecond\nEOF\nwc -l < /testbed/multi.txt");
+      expect(heredoc).toMatchObject({ output: '2\n', exitCode: 0 });
+      expect((await env.readFile('/testbed/multi.txt')).toString()).toBe('first $HOME\nsecond\n');
+      const long = 'y'.repeat(20_000);
+      expect((await env.run(`echo ${long} | wc -c`)).output.trim()).toBe('20001');
+    });
+
     it('reports exit codes as data', async () => {
       expect((await env.run('(exit 42)')).exitCode).toBe(42);
       expect((await env.run('echo fine')).exitCode).toBe(0);
