@@ -54,6 +54,7 @@ export class DockerEnvironment implements Environment {
 
   /** Create and start the container. @throws InfrastructureError 'image_unavailable', EnvironmentUnavailableError */
   static async start(options: DockerEnvironmentOptions): Promise<DockerEnvironment> {
+    if (options.signal?.aborted) throw new InterruptedError();
     const docker = options.docker ?? new Dockerode();
     const workdir = options.workdir ?? '/testbed';
     let container: Dockerode.Container;

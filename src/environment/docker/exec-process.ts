@@ -77,7 +77,7 @@ export async function execProcess(container: Dockerode.Container, argv: string[]
     options.signal?.addEventListener('abort', finish, { once: true });
   });
 
-  const exitCode = await exitCodeOf(exec);
+  const exitCode = options.signal?.aborted ? -1 : await exitCodeOf(exec);
   const ranOutOfTime = options.timeoutS !== undefined && Date.now() - started >= options.timeoutS * 1000;
   const timedOut = hostTimedOut || (ranOutOfTime && (exitCode === TIMEOUT_EXIT || exitCode === SIGKILL_EXIT));
   return { output, stderr, exitCode, timedOut };

@@ -1,0 +1,24 @@
+import Dockerode from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { DockerEnvironment } from '../../../src/environment/docker/docker-environment.js';
+import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
+import { InterruptedError } from '../../../src/errors.js';
+
+// A client for a socket nobody listens on: what the harness sees when the daemon has vanished.
+const gone = new Dockerode({ socketPath: '/nonexistent/sera-eval-docker.sock' });
+const options = { docker: gone, image: 'any:latest', name: 'never-started', labels: { 'sera-eval.run-id': 'unit' } };
+
+describe('DockerEnvironment without a daemon', () => {
+  it('reports a vanished daemon as EnvironmentUnavailableError after retrying', async () => {
+    const started = Date.now();
+    const attempt = DockerEnvironment.start(options);
+    await expect(attempt).rejects.toBeInstanceOf(EnvironmentUnavailableError);
+    await expect(attempt).rejects.toThrow(/creating container never-started: Docker daemon failed 3 times/);
+    // Two backoff pauses (0.5 s, 1 s) show that it retried.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('does not start when the run was already interrupted', async () => {
+    await expect(DockerEnvironment.start({ ...options, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
