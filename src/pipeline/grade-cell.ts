@@ -131,3 +131,24 @@ function withApplyOutput(run: GradingRun): GradingRun['verdict'] {
 function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
   return deps.signal ? { signal: deps.signal } : {};
 }
+
+/** A cell whose rollout failed for infrastructure reasons: recorded apart, never graded, redone on resume. */
+export async function recordRolloutInfrastructure(
+  input: GradeCellInput,
+  layout: RunLayout,
+  error: { code: string; message: string },
+): Promise<InstanceReportEntry> {
+  const entry = makeInstanceReportEntry({ kind: 'infrastructure', stage: 'rollout', code: error.code, message: error.message }, null, {
+    modelPatch: input.patch,
+    modelNameOrPath: input.modelNameOrPath,
+    context: input.cell.context,
+    seed: input.cell.seed,
+    inputSha256: gradingInputSha256({ instance: input.instance, patch: input.patch, image: input.image }),
+    image: input.image,
+    totalS: 0,
+    attempts: 1,
+    finishedAt: new Date(),
+  });
+  await writeCellFiles(layout, input.cell, { patch: input.patch ?? '', evalScript: null, testOutput: null, entry });
+  return entry;
+}

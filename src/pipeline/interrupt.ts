@@ -3,6 +3,8 @@
  * winds down and containers are removed in their `finally`; a second one exits at once (the
  * environment's own signal handlers still remove live containers).
  */
+import { setMaxListeners } from 'node:events';
+
 export interface InterruptScope {
   signal: AbortSignal;
   dispose(): void;
@@ -10,6 +12,8 @@ export interface InterruptScope {
 
 export function onInterrupt(notify: (message: string) => void): InterruptScope {
   const controller = new AbortController();
+  // every in-flight Docker and model call listens on this one signal
+  setMaxListeners(0, controller.signal);
   let count = 0;
   const handler = (sig: NodeJS.Signals) => {
     count++;

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { startReplayServer } from '../../agent/replay-server.js';
+import { DEMO_DATASET_PATH } from '../../dataset/demo-repo.js';
+import { loadDataset } from '../../dataset/index.js';
+import { buildRepoImage } from '../../environment/local-images.js';
+import { buildDemoImages } from '../../pipeline/demo-images.js';
+import { demoReplayScript } from '../../pipeline/demo-replay.js';
+import { reportCommand } from '../../report/report-command.js';
+import { dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { parseFlags } from '../flags.js';
+import { EXIT, type CliIo } from '../io.js';
+import { datasetCacheDir } from '../selection.js';
+import type { Schedule } from './index.js';
+import { RunFlagsSchema, executeRun } from './run.js';
+
+export function registerDemo(program: Command, io: CliIo, schedule: Schedule): void {
+  program
+    .command('demo')
+    .summary('the whole pipeline with nothing but Docker: demo repos, a replay model, grading, the report')
+    .description(
+      'Build the demo benchmark (datasets/demo: small Python repositories with real bugs) into images from a local Debian base, ' +
+        'serve a built-in replay model that replays recorded SERA-style trajectories (two fixes, one wrong fix, one context overflow), ' +
+        'run the agent and grade every patch exactly as `run` does, then print the report. Needs a Docker daemon; the first run ' +
+        'builds the base image with debootstrap (a few minutes), later runs reuse it.',
+    )
+    .option('--run-id <id>', 'name of the run (default: demo-<timestamp>); the same id resumes it')
+    .option('--output <dir>', 'root of run directories', 'results')
+    .option('--concurrency <n>', 'rollouts at once', '2')
+    .option('--eval-workers <n>', 'grading containers at once', '2')
+    .action((opts: { runId?: string; output: string; concurrency: string; evalWorkers: string }) =>
+      schedule(async () => {
+        const flags = parseFlags(
+          RunFlagsSchema,
+          {
+            dataset: DEMO_DATASET_PATH,
+            endpoint: [],
+            apiKeyEnv: 'SERA_EVAL_DEMO_NO_KEY',
+            context: '32k',
+            seeds: '1',
+            temperature: '0',
+            topP: '1',
+            maxSteps: '115',
+            concurrency: opts.concurrency,
+            evalWorkers: opts.evalWorkers,
+            imageTemplate: 'local',
+            pull: 'never',
+            timeout: '300',
+            memory: '2g',
+            pids: '1024',
+            maxOutput: '8m',
+            output: opts.output,
+            ...(opts.runId ? { runId: opts.runId } : {}),
+          },
+          'demo',
+        );
+        const { runId, layout } = runLayoutFor(flags, 'demo');
+        const sandbox = dockerSandbox(flags, runId);
+        const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
+        io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
+        await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(sandbox.client, { gitDir, imageName }), (name) =>
+          io.stderr.write(`  image ${name}\n`),
+        );
+        const replay = await startReplayServer(await demoReplayScript(rows));
+        try {
+          await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, sandbox, io, 'demo');
+        } finally {
+          await replay.close();
+        }
+        await reportCommand({ runDir: layout.root, format: 'table', dataset: DEMO_DATASET_PATH }, io);
+        io.stdout.write(`\nrun directory: ${layout.root}\nmore: sera-eval report ${layout.root} --format html > report.html\n`);
+        return EXIT.ok;
+      }),
+    );
+}

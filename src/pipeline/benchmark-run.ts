@@ -1,0 +1,141 @@
+/**
+ * `run`: every selected instance × context × seed is rolled out by the SERA agent and its patch
+ * graded as soon as the rollout ends. Rollouts (bound by the model server) and grading (bound by
+ * CPU) have their own queues and limits; nothing waits for all rollouts before grading starts.
+ */
+import PQueue from 'p-queue';
+import type { AgentLimits } from '../agent/agent-loop.js';
+import type { ModelClient, Sampling } from '../agent/model-client.js';
+import type { SweBenchInstance } from '../dataset/schema.js';
+import type { SandboxProvider } from '../environment/sandbox-provider.js';
+import { InterruptedError } from '../errors.js';
+import { buildSummary } from '../report/build-summary.js';
+import type { Summary } from '../report/summary-schema.js';
+import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
+import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
+import type { Prediction } from '../run-dir/schemas.js';
+import { collectCellReports } from './collect-reports.js';
+import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
+import { writeManifest, type ManifestFields } from './manifest.js';
+import { Progress, type ProgressSink } from './progress.js';
+import { finishedTrajectory, rolloutCell } from './rollout-cell.js';
+
+export interface ContextPlan {
+  /** The label used in paths and reports, e.g. `32k`. */
+  name: string;
+  tokens: number;
+  client: ModelClient;
+}
+
+export interface BenchmarkOptions {
+  layout: RunLayout;
+  manifest: ManifestFields;
+  instances: readonly SweBenchInstance[];
+  contexts: readonly ContextPlan[];
+  seeds: readonly number[];
+  sampling: Omit<Sampling, 'seed'>;
+  limits: Partial<AgentLimits>;
+  imageFor: (instance: SweBenchInstance) => string;
+  concurrency: number;
+  evalWorkers: number;
+  grading: GradingSettings;
+}
+
+export interface BenchmarkDeps {
+  sandbox: SandboxProvider;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+}
+
+export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
+  const { layout } = options;
+  const manifest = await writeManifest(layout, options.manifest);
+  await deps.sandbox.removeLeftovers();
+  const cells = options.contexts.flatMap((context) =>
+    options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))),
+  );
+  const progress = new Progress('run', cells.length, deps.progress);
+  const rollouts = new PQueue({ concurrency: options.concurrency });
+  const grading = new PQueue({ concurrency: options.evalWorkers });
+  const onAbort = () => {
+    rollouts.clear();
+    grading.clear();
+  };
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  const signal = deps.signal ? { signal: deps.signal } : {};
+  const predictions = new Map<string, Prediction>();
+
+  const runCell = async ({ context, seed, instance }: (typeof cells)[number]): Promise<void> => {
+    const cell: CellKey = { instanceId: instance.instance_id, context: context.name, seed: String(seed) };
+    const image = options.imageFor(instance);
+    let trajectory = await finishedTrajectory(layout, cell);
+    const resumed = trajectory !== null;
+    if (!trajectory) {
+      trajectory = await rollouts.add(async () => {
+        if (deps.signal?.aborted) throw new InterruptedError();
+        progress.started();
+        const t = await rolloutCell(
+          {
+            cell,
+            instance,
+            image,
+            client: context.client,
+            budget: { contextTokens: context.tokens },
+            sampling: { ...options.sampling, seed },
+            limits: options.limits,
+          },
+          { sandbox: deps.sandbox, layout, ...signal, onRetry: () => progress.retried() },
+        );
+        progress.tokens(t.stats.completion_tokens);
+        return t;
+      });
+      if (!trajectory) throw new InterruptedError();
+    } else {
+      progress.started();
+    }
+    const prediction: Prediction = {
+      instance_id: cell.instanceId,
+      model_name_or_path: trajectory.model,
+      model_patch: trajectory.submission,
+      context: cell.context,
+      seed: cell.seed,
+    };
+    predictions.set(cellId(cell), prediction);
+    const input = { cell, instance, patch: trajectory.submission, modelNameOrPath: trajectory.model, image };
+    const entry =
+      trajectory.exit_status === 'exit_infrastructure'
+        ? await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' })
+        : await grading.add(async () => {
+            if (deps.signal?.aborted) throw new InterruptedError();
+            return (await gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() })).entry;
+          });
+    if (!entry) throw new InterruptedError();
+    const outcome = entry.sera_eval.outcome;
+    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`);
+  };
+
+  try {
+    const results = await Promise.allSettled(cells.map(runCell));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof InterruptedError));
+    if (failure) throw failure.reason;
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+    progress.stop();
+    await writePredictions(layout, [...predictions.values()]);
+  }
+  if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished rollouts and grades are kept; run the same command again to resume');
+
+  const all = [...predictions.values()];
+  const summary = buildSummary({ manifest, rows: options.instances, predictions: all, cells: await collectCellReports(layout, all) });
+  await writeJsonAtomic(layout.summary, summary);
+  return summary;
+}
+
+/** SWE-bench format plus context and seed, so the patches can go to any grader. */
+async function writePredictions(layout: RunLayout, predictions: Prediction[]): Promise<void> {
+  const sorted = [...predictions].sort((a, b) =>
+    `${a.context}/${a.seed}/${a.instance_id}`.localeCompare(`${b.context}/${b.seed}/${b.instance_id}`),
+  );
+  await writeFileAtomic(layout.predictions, sorted.map((p) => JSON.stringify(p)).join('\n') + (sorted.length ? '\n' : ''));
+}
+

@@ -1,0 +1,116 @@
+/**
+ * One rollout: a container from the instance image, the SERA agent against the model server, the
+ * trajectory saved after every step. A finished rollout (any ending but an infrastructure one) is
+ * reused on resume; an in-progress or infrastructure one is redone.
+ */
+import { readFile } from 'node:fs/promises';
+import { runAgent, type AgentLimits } from '../agent/agent-loop.js';
+import type { ContextBudget } from '../agent/context-budget.js';
+import type { ModelClient, Sampling } from '../agent/model-client.js';
+import type { SweBenchInstance } from '../dataset/schema.js';
+import type { SandboxProvider } from '../environment/sandbox-provider.js';
+import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
+import { writeJsonAtomic } from '../run-dir/atomic-write.js';
+import type { CellKey, RunLayout } from '../run-dir/layout.js';
+import { TrajectorySchema, type Trajectory } from '../run-dir/schemas.js';
+import { retryInfrastructure } from './retry.js';
+
+export interface RolloutInput {
+  cell: CellKey;
+  instance: SweBenchInstance;
+  image: string;
+  client: ModelClient;
+  budget: ContextBudget;
+  sampling: Sampling;
+  limits: Partial<AgentLimits>;
+}
+
+export interface RolloutDeps {
+  sandbox: SandboxProvider;
+  layout: RunLayout;
+  signal?: AbortSignal;
+  /** Tries for a container that will not start. @default 3 */
+  attempts?: number;
+  retryBaseDelayMs?: number;
+  onRetry?: () => void;
+}
+
+export async function finishedTrajectory(layout: RunLayout, cell: CellKey): Promise<Trajectory | null> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(layout.trajectory(cell), 'utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = TrajectorySchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const t = parsed.data;
+  if (t.error?.code === 'in_progress' || t.exit_status === 'exit_infrastructure') return null;
+  return t;
+}
+
+export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promise<Trajectory> {
+  const { cell, instance } = input;
+  const file = deps.layout.trajectory(cell);
+  try {
+    const { value } = await retryInfrastructure(
+      async (attempt) => {
+        await deps.sandbox.prepareImage(input.image, deps.signal);
+        const env = await deps.sandbox.start({ image: input.image, cell, purpose: 'rollout', attempt, ...signalOf(deps) });
+        try {
+          return await runAgent({
+            env,
+            instance,
+            client: input.client,
+            budget: input.budget,
+            sampling: input.sampling,
+            context: cell.context,
+            seed: cell.seed,
+            limits: input.limits,
+            ...signalOf(deps),
+            onStep: (snapshot) => writeJsonAtomic(file, snapshot),
+          });
+        } finally {
+          await env.close();
+        }
+      },
+      {
+        attempts: deps.attempts ?? 3,
+        ...(deps.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.retryBaseDelayMs }),
+        ...signalOf(deps),
+        ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+      },
+    );
+    await writeJsonAtomic(file, value);
+    return value;
+  } catch (err) {
+    if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
+    const code = err instanceof InfrastructureError ? err.code : 'internal_error';
+    const trajectory = infrastructureTrajectory(input, code, errorMessage(err));
+    await writeJsonAtomic(file, trajectory);
+    return trajectory;
+  }
+}
+
+/** The container never became usable: nothing the model did is in question. */
+function infrastructureTrajectory(input: RolloutInput, code: string, message: string): Trajectory {
+  return {
+    format: 'sera-eval.trajectory/1',
+    instance_id: input.cell.instanceId,
+    context: input.cell.context,
+    seed: input.cell.seed,
+    model: input.client.model,
+    exit_status: 'exit_infrastructure',
+    autosubmitted: false,
+    submission: '',
+    messages: [],
+    steps: [],
+    stats: { model_calls: 0, prompt_tokens: 0, completion_tokens: 0, model_time_s: 0, tool_time_s: 0, wall_time_s: 0, infrastructure_retries: 0 },
+    sampling: { ...input.sampling },
+    error: { code, message },
+  };
+}
+
+function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return deps.signal ? { signal: deps.signal } : {};
+}
