@@ -118,6 +118,15 @@ describe.skipIf(!available)('DockerEnvironment isolation, limits and failures', 
     expect(size.output).toBe('(80, 24)\ntty\n');
   });
 
+  it('refuses a path under a regular file as a failed request, not as infrastructure', async () => {
+    const env = await start();
+    await expect(env.writeFile('/testbed/README.md/x.txt', 'x')).rejects.toMatchObject({ code: 'write_failed' });
+    await expect(env.readFile('/testbed/README.md/x')).rejects.toMatchObject({
+      code: 'read_failed',
+      message: 'cannot read /testbed/README.md/x: lstat /testbed/README.md/x: not a directory',
+    });
+  });
+
   it('reads a file through a symlink', async () => {
     const env = await start();
     await env.run('ln -s README.md /testbed/link.md');

@@ -9,7 +9,7 @@ import type { Environment, ExecOptions, ExecResult, RunOptions, RunResult } from
 import { EnvironmentUnavailableError, FileNotFoundError } from '../environment.js';
 import { decodeUtf8 } from './capped-output.js';
 import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterContainer } from './container-registry.js';
-import { daemonMessage, isDaemonUnreachable, isNotFound, withDaemonRetry } from './docker-errors.js';
+import { daemonMessage, isDaemonUnreachable, isNotFound, isPathRefusal, withDaemonRetry } from './docker-errors.js';
 import { SIGKILL_EXIT, execProcess } from './exec-process.js';
 import { PersistentShell } from './persistent-shell.js';
 import { KILL_PROCESS_TREE_SCRIPT } from './process-tree.js';
@@ -170,6 +170,7 @@ export class DockerEnvironment implements Environment {
         await this.assertRunning();
         throw new FileNotFoundError(absolute);
       }
+      if (isPathRefusal(err)) throw new HarnessError('read_failed', `cannot read ${absolute}: ${daemonMessage(err)}`, { cause: err });
       throw await this.unavailable(`reading ${absolute}`, err);
     }
     const entry = unpackTar(archive)[0];
@@ -186,6 +187,7 @@ export class DockerEnvironment implements Environment {
     try {
       await put();
     } catch (err) {
+      if (isPathRefusal(err)) throw new HarnessError('write_failed', `cannot write ${absolute}: ${daemonMessage(err)}`, { cause: err });
       if (!isNotFound(err)) throw await this.unavailable(`writing ${absolute}`, err);
       // The parent directory is missing (or the container is gone: mkdir then fails as such).
       const mkdir = await this.exec(['mkdir', '-p', posix.dirname(absolute)], { cwd: '/' });

@@ -23,18 +23,36 @@ export function isDaemonUnreachable(err: unknown): boolean {
   return typeof code === 'string' && SOCKET_ERRORS.has(code);
 }
 
-/** The daemon's own words, not docker-modem's "(HTTP code 404) no such container - " prefix. */
+/**
+ * The daemon's own words, without docker-modem's "(HTTP code 500) server error - " prefix or the
+ * host's overlay directory in front of container paths.
+ */
 export function daemonMessage(err: unknown): string {
   const json = (err as { json?: unknown } | null)?.json;
-  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') return json.message;
-  if (typeof json === 'string' && json.trim()) return json.trim();
-  return errorMessage(err);
+  let message = errorMessage(err);
+  if (json && typeof json === 'object' && 'message' in json && typeof json.message === 'string') message = json.message;
+  else if (typeof json === 'string' && json.trim()) message = json;
+  return message
+    .replace(/^\(HTTP code \d+\) [^-]*- /, '')
+    .replace(/\S*\/merged(?=\/)/g, '')
+    .trim();
+}
+
+/**
+ * The daemon refused a file path, not failed: a path under a regular file, a read-only place.
+ * The archive API answers these with 500 ("extraction point is not a directory", "lstat ...: not a
+ * directory"), so the message is the only tell.
+ */
+export function isPathRefusal(err: unknown): boolean {
+  const status = statusCodeOf(err);
+  if (status === 400 || status === 403) return true;
+  return status === 500 && /not a directory|is a directory|permission denied|read-only file system/i.test(daemonMessage(err));
 }
 
 /** Worth another try: the daemon was briefly unreachable or answered 5xx. 4xx never is. */
 export function isTransient(err: unknown): boolean {
   const status = statusCodeOf(err);
-  return isDaemonUnreachable(err) || (status !== undefined && status >= 500);
+  return isDaemonUnreachable(err) || (status !== undefined && status >= 500 && !isPathRefusal(err));
 }
 
 export interface RetryOptions {

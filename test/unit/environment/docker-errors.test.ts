@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
-import { daemonMessage, withDaemonRetry } from '../../../src/environment/docker/docker-errors.js';
+import { daemonMessage, isPathRefusal, withDaemonRetry } from '../../../src/environment/docker/docker-errors.js';
 
 /** docker-modem's error shape, as it rejects for a daemon answer. */
 function modemError(statusCode: number, message: string): Error {
@@ -38,6 +38,34 @@ describe('withDaemonRetry', () => {
       throw notFound;
     }, { baseDelayMs: 1 })).rejects.toBe(notFound);
     expect(calls).toBe(1);
+  });
+});
+
+describe('isPathRefusal', () => {
+  // Real answers of dockerd 20.10's archive API, which reports bad paths as 500.
+  const underAFile = Object.assign(new Error('(HTTP code 500) server error - extraction point is not a directory '), {
+    statusCode: 500,
+    json: { message: 'extraction point is not a directory' },
+  });
+  const lstat = Object.assign(
+    new Error('(HTTP code 500) server error - lstat /var/lib/docker/overlay2/f9e9/merged/testbed/README.md/x: not a directory '),
+    { statusCode: 500, json: null },
+  );
+
+  it('treats bad paths as refusals, not retried', async () => {
+    expect(isPathRefusal(underAFile)).toBe(true);
+    expect(isPathRefusal(lstat)).toBe(true);
+    expect(isPathRefusal(modemError(500, 'server error'))).toBe(false);
+    let calls = 0;
+    await expect(withDaemonRetry('op', async () => {
+      calls += 1;
+      throw lstat;
+    }, { baseDelayMs: 1 })).rejects.toBe(lstat);
+    expect(calls).toBe(1);
+  });
+
+  it('names the container path, not the host overlay directory', () => {
+    expect(daemonMessage(lstat)).toBe('lstat /testbed/README.md/x: not a directory');
   });
 });
 
