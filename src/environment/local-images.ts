@@ -26,8 +26,26 @@ const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../harne
 
 export type ProgressListener = (event: ImageProgressEvent) => void;
 
+/** Concurrent callers (the demo builds several repo images at once) share one build per image. */
+const inFlight = new WeakMap<DockerClient, Map<string, Promise<void>>>();
+
+function shared(docker: DockerClient, image: string, make: () => Promise<void>): Promise<void> {
+  const perDaemon = inFlight.get(docker) ?? new Map<string, Promise<void>>();
+  inFlight.set(docker, perDaemon);
+  let pending = perDaemon.get(image);
+  if (!pending) {
+    pending = make().finally(() => perDaemon.delete(image));
+    perDaemon.set(image, pending);
+  }
+  return pending;
+}
+
 /** `sera-eval/base:bookworm`: a Debian bookworm minbase root, made with debootstrap if missing. */
-export async function ensureBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
+export function ensureBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
+  return shared(docker, BASE_IMAGE, () => makeBaseImage(docker, onProgress));
+}
+
+async function makeBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
   if (await hasImage(docker, BASE_IMAGE)) return;
   const rootfs = await mkdtemp(join(tmpdir(), 'sera-eval-rootfs-'));
   try {
@@ -44,7 +62,11 @@ export async function ensureBaseImage(docker: DockerClient, onProgress?: Progres
 }
 
 /** `sera-eval/python-base:bookworm` FROM the base: python3, pytest, git, patch and a conda shim. */
-export async function ensurePythonBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
+export function ensurePythonBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
+  return shared(docker, PYTHON_BASE_IMAGE, () => makePythonBaseImage(docker, onProgress));
+}
+
+async function makePythonBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
   await ensureBaseImage(docker, onProgress);
   const names = ['Dockerfile', 'activate', 'conda'];
   const files = await Promise.all(names.map(async (name) => ({ name, content: await readFile(join(IMAGES_DIR, 'python-base', name)), mode: 0o755 })));
