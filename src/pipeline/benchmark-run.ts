@@ -39,6 +39,8 @@ export interface BenchmarkOptions {
   concurrency: number;
   evalWorkers: number;
   grading: GradingSettings;
+  /** First delay before retrying an infrastructure failure of a rollout. @default 2000 */
+  retryBaseDelayMs?: number;
 }
 
 export interface BenchmarkDeps {
@@ -84,7 +86,13 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
             sampling: { ...options.sampling, seed },
             limits: options.limits,
           },
-          { sandbox: deps.sandbox, layout, ...signal, onRetry: () => progress.retried() },
+          {
+            sandbox: deps.sandbox,
+            layout,
+            ...signal,
+            ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+            onRetry: () => progress.retried(),
+          },
         );
         progress.tokens(t.stats.completion_tokens);
         return t;

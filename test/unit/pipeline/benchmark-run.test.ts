@@ -1,0 +1,128 @@
+/**
+ * `run` without Docker: rollouts in LocalEnvironments (real bash and git on a demo repository),
+ * the fake model server, grading in scripted FakeEnvironments.
+ */
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectModelClient } from '../../../src/agent/model-client.js';
+import type { ReplayServer } from '../../../src/agent/replay-server.js';
+import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
+import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
+import { LocalEnvironment } from '../../../src/environment/local-environment.js';
+import type { SandboxRequest } from '../../../src/environment/sandbox-provider.js';
+import { runBenchmark, type BenchmarkOptions, type ContextPlan } from '../../../src/pipeline/benchmark-run.js';
+import { RunLayout } from '../../../src/run-dir/layout.js';
+import { TrajectorySchema } from '../../../src/run-dir/schemas.js';
+import { demoRow } from '../../support/demo-fixtures.js';
+import { FakeEnvironment } from '../../support/fake-environment.js';
+import { startFakeModelServer, turn } from '../../support/fake-model-server.js';
+import { FakeSandbox } from '../../support/fake-sandbox.js';
+
+const row = demoRow('sera-eval__textwrapx-14');
+const silent = { write: () => undefined };
+const passingLog = [
+  "+ : '>>>>> Start Test Output'",
+  ...[...row.FAIL_TO_PASS, ...row.PASS_TO_PASS].map((t) => `PASSED ${t}`),
+  "+ : '>>>>> End Test Output'",
+  '>>>>> Test Exit Code: 0',
+].join('\n');
+
+let server: ReplayServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function sandboxFor(failRollouts = false): Promise<FakeSandbox> {
+  return new FakeSandbox(async (request: SandboxRequest) => {
+    if (request.purpose === 'grading') {
+      return new FakeEnvironment((argv) => (argv[1] === '/eval.sh' ? { output: passingLog } : { output: 'applied' }));
+    }
+    if (failRollouts) throw new EnvironmentUnavailableError('container did not start');
+    const dir = mkdtempSync(path.join(tmpdir(), 'rollout-'));
+    await materializeRepo(demoRepoSourceDir(row.repo), path.join(dir, 'repo'));
+    return new LocalEnvironment(path.join(dir, 'repo'));
+  });
+}
+
+async function options(root: string, contexts: ContextPlan[]): Promise<BenchmarkOptions> {
+  return {
+    layout: new RunLayout(root),
+    manifest: {
+      run_id: 'r',
+      command: 'run',
+      dataset: { source: 'demo', sha256: 'x', rows: 1 },
+      filters: {},
+      instance_ids: [row.instance_id],
+      model_name_or_path: 'sera-fake',
+      contexts: contexts.map((c) => c.name),
+      seeds: ['1', '2'],
+    },
+    instances: [row],
+    contexts,
+    seeds: [1, 2],
+    sampling: { temperature: 0, topP: 1 },
+    limits: {},
+    imageFor: () => 'img',
+    concurrency: 2,
+    evalWorkers: 2,
+    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
+    retryBaseDelayMs: 1,
+  };
+}
+
+const fixTurns = [
+  turn.editor({ command: 'str_replace', path: '/testbed/textwrapx/truncate.py', old_str: 'if len(text) >= width:', new_str: 'if len(text) > width:' }),
+  turn.submit(),
+  turn.submit(),
+];
+
+describe('runBenchmark', () => {
+  it('rolls out every instance × context × seed, grades each patch, and resumes without redoing anything', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }], maxModelLen: 65536 });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const contexts = [
+      { name: '32k', tokens: 32768, client },
+      { name: '64k', tokens: 65536, client },
+    ];
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const sandbox = await sandboxFor();
+    const summary = await runBenchmark(await options(root, contexts), { sandbox, progress: silent });
+
+    expect(summary.contexts).toEqual(['32k', '64k']);
+    expect(summary.resolved_instances).toBe(4);
+    expect(sandbox.starts.filter((s) => s.purpose === 'rollout')).toHaveLength(4);
+    const traj = TrajectorySchema.parse(JSON.parse(readFileSync(path.join(root, 'trajectories/32k/2', `${row.instance_id}.traj.json`), 'utf8')));
+    expect(traj.exit_status).toBe('submitted');
+    expect(traj.submission).toContain('+    if len(text) > width:');
+    const predictions = readFileSync(path.join(root, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(predictions.map((p) => `${p.context}/${p.seed}`)).toEqual(['32k/1', '32k/2', '64k/1', '64k/2']);
+    // the 32k budget on a 64k endpoint is enforced by counting the prompt with /tokenize
+    expect(server.requests.some((r) => r.path === '/tokenize')).toBe(true);
+
+    const trajFile = path.join(root, 'trajectories/64k/1', `${row.instance_id}.traj.json`);
+    const mtime = statSync(trajFile).mtimeMs;
+    const again = await sandboxFor();
+    const resumed = await runBenchmark(await options(root, contexts), { sandbox: again, progress: silent });
+    expect(again.starts).toEqual([]);
+    expect(statSync(trajFile).mtimeMs).toBe(mtime);
+    expect(resumed.resolved_ids).toEqual(summary.resolved_ids);
+  });
+
+  it('reports rollouts whose container never starts as infrastructure, and redoes them on resume', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }] });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const contexts = [{ name: '32k', tokens: 32768, client }];
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const broken = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(true), progress: silent });
+    expect(broken.infrastructure_instances).toBe(1);
+    expect(broken.error_instances).toBe(0);
+    expect(broken.resolved_instances).toBe(0);
+
+    const healed = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(), progress: silent });
+    expect(healed.infrastructure_instances).toBe(0);
+    expect(healed.resolved_instances).toBe(1);
+  });
+});
