@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Makes sure what sera-eval needs from the system is there, on a bare Debian machine (root):
+#   docker    - docker.io (a daemon that answers; started here if none does) and debootstrap
+#   chromium  - Debian's chromium, for the HTML report test
+# Used by .ci/run, `npm run demo` and `npm test`; a no-op when everything is present.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+want=("$@")
+declare -A PACKAGE_OF=([dockerd]=docker.io [docker]=docker.io [debootstrap]=debootstrap [git]=git [tar]=tar [chromium]=chromium)
+commands=()
+for what in "${want[@]}"; do
+  case "$what" in
+    docker) commands+=(dockerd docker debootstrap git tar) ;;
+    chromium) commands+=(chromium) ;;
+    *) echo "ensure-system: unknown component '$what' (expected docker or chromium)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for command in "${commands[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$command]}")
+done
+if ((${#missing[@]})); then
+  packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+  if [ "$(id -u)" != 0 ]; then
+    echo "ensure-system: missing Debian packages: $packages- install them as root (apt-get install -y $packages)" >&2
+    exit 1
+  fi
+  echo "ensure-system: installing $packages"
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $packages >/dev/null
+fi
+
+if [[ " ${want[*]} " == *" docker "* ]] && ! docker info >/dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "ensure-system: no Docker daemon answers; start one (e.g. sudo dockerd &)" >&2
+    exit 1
+  fi
+  echo "ensure-system: starting dockerd (log: /tmp/sera-eval-dockerd.log)"
+  nohup dockerd >/tmp/sera-eval-dockerd.log 2>&1 &
+  for _ in $(seq 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    echo "ensure-system: dockerd did not answer within 60 s; last lines of its log:" >&2
+    tail -n 20 /tmp/sera-eval-dockerd.log >&2
+    exit 1
+  fi
+fi
