@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEnvironment, type DockerEnvironmentOptions } from '../../src/environment/docker/docker-environment.js';
 import { removeContainersByLabel } from '../../src/environment/docker/container-registry.js';
 import { EnvironmentUnavailableError } from '../../src/environment/environment.js';
+import { InterruptedError } from '../../src/errors.js';
 import { requireDocker } from '../support/docker.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
 
@@ -125,6 +126,16 @@ describe.skipIf(!available)('DockerEnvironment isolation, limits and failures', 
       code: 'read_failed',
       message: 'cannot read /testbed/README.md/x: lstat /testbed/README.md/x: not a directory',
     });
+  });
+
+  it('stops a command when its cell is aborted, and throws InterruptedError', async () => {
+    const env = await start();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const started = Date.now();
+    await expect(env.run('sleep 60', { signal: controller.signal })).rejects.toBeInstanceOf(InterruptedError);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect((await env.run('echo still-here')).output).toBe('still-here\n');
   });
 
   it('reads a file through a symlink', async () => {

@@ -118,8 +118,7 @@ export class DockerEnvironment implements Environment {
     if (!shell.alive) await this.assertRunning();
     if (result.exitCode === SIGKILL_EXIT) await this.assertNoNewOomKill();
     if (options.signal?.aborted) throw new InterruptedError();
-    const { interrupted: _interrupted, ...runResult } = result;
-    return runResult;
+    return result;
   }
 
   private async liveShell(): Promise<PersistentShell> {

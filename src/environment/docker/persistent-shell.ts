@@ -104,7 +104,7 @@ export class PersistentShell {
    * when the shell does not come back even after the command's processes are killed, the shell
    * is killed and `shellRestarted` tells the caller to start a new one.
    */
-  async run(command: string, timeoutS: number, signal?: AbortSignal): Promise<RunResult & { interrupted: boolean }> {
+  async run(command: string, timeoutS: number, signal?: AbortSignal): Promise<RunResult> {
     if (!this.alive) throw new EnvironmentUnavailableError('the shell has exited');
     await this.host.writeFile(COMMAND_FILE, command);
     const id = ++this.counter;
@@ -119,12 +119,12 @@ export class PersistentShell {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const outcome = await Promise.race([done, this.waitUntil(() => interrupted !== undefined)]);
-      if (outcome) return { ...outcome, timedOut: false, interrupted: false };
+      if (outcome) return { ...outcome, timedOut: false };
       const recovered = await this.recover(id, done);
-      if (recovered) return { ...recovered, timedOut: interrupted === 'timeout', interrupted: true };
+      if (recovered) return { ...recovered, timedOut: interrupted === 'timeout' };
       const partial = this.takePartialOutput();
       await this.kill();
-      return { output: partial, exitCode: 130, timedOut: interrupted === 'timeout', interrupted: true, shellRestarted: true };
+      return { output: partial, exitCode: 130, timedOut: interrupted === 'timeout', shellRestarted: true };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
