@@ -7,6 +7,8 @@ import { DockerSandboxProvider } from '../environment/docker/docker-sandbox.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
+import type { CliIo } from './io.js';
+import { pullProgressPrinter } from './pull-progress.js';
 
 export function addContainerOptions(command: Command): Command {
   return command
@@ -43,10 +45,11 @@ export function runLayoutFor(flags: ContainerFlags, prefix: string): { runId: st
   return { runId, layout: new RunLayout(path.resolve(flags.output, runId)) };
 }
 
-export function dockerSandbox(flags: ContainerFlags, runId: string): DockerSandboxProvider {
+export function dockerSandbox(flags: ContainerFlags, runId: string, io: CliIo): DockerSandboxProvider {
   return new DockerSandboxProvider({
     runId,
     pull: flags.pull,
+    onPullProgress: pullProgressPrinter((text) => io.stderr.write(text)),
     limits: { network: flags.network, memoryBytes: flags.memory, pidsLimit: flags.pids },
   });
 }

@@ -63,7 +63,7 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
             workers: flags.workers,
             grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
           },
-          { sandbox: dockerSandbox(flags, runId), progress: io.stderr, signal: interrupt.signal },
+          { sandbox: dockerSandbox(flags, runId, io), progress: io.stderr, signal: interrupt.signal },
         );
         io.stdout.write(renderSummaryLine(summary, layout.root));
         return EXIT.ok;

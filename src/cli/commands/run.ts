@@ -69,7 +69,7 @@ export function registerRun(program: Command, io: CliIo, schedule: Schedule): vo
     schedule(async () => {
       const flags = parseFlags(RunFlagsSchema, raw, 'run');
       const { runId, layout } = runLayoutFor(flags, 'run');
-      const summary = await executeRun(flags, runId, layout, dockerSandbox(flags, runId), io);
+      const summary = await executeRun(flags, runId, layout, dockerSandbox(flags, runId, io), io);
       io.stdout.write(renderSummaryLine(summary, layout.root));
       return EXIT.ok;
     }),
