@@ -57,6 +57,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
     options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))),
   );
   const progress = new Progress('run', cells.length, deps.progress);
+  for (const context of options.contexts) progress.group(context.name, options.seeds.length * options.instances.length);
   const rollouts = new PQueue({ concurrency: options.concurrency });
   const grading = new PQueue({ concurrency: options.evalWorkers });
   const onAbort = () => {
@@ -94,7 +95,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
             onRetry: () => progress.retried(),
           },
         );
-        progress.tokens(t.stats.completion_tokens);
+        progress.rolloutFinished(t.stats);
         return t;
       });
       if (!trajectory) throw new InterruptedError();
@@ -119,7 +120,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
           });
     if (!entry) throw new InterruptedError();
     const outcome = entry.sera_eval.outcome;
-    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`);
+    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`, false, cell.context);
   };
 
   try {

@@ -10,6 +10,8 @@ export interface ProgressCounts {
   retries: number;
   running: number;
   completionTokens: number;
+  steps: number;
+  rollouts: number;
 }
 
 export interface ProgressSink {
@@ -26,13 +28,15 @@ export class Progress {
   private readonly startedAt = Date.now();
   private readonly live: ReturnType<typeof createLogUpdate> | null;
   private timer: NodeJS.Timeout | null = null;
+  /** Done/total per context, for runs that have more than one. */
+  private readonly groups = new Map<string, { done: number; total: number }>();
 
   constructor(
     private readonly label: string,
     total: number,
     private readonly sink: ProgressSink,
   ) {
-    this.counts = { total, done: 0, skipped: 0, resolved: 0, errors: 0, infrastructure: 0, retries: 0, running: 0, completionTokens: 0 };
+    this.counts = { total, done: 0, skipped: 0, resolved: 0, errors: 0, infrastructure: 0, retries: 0, running: 0, completionTokens: 0, steps: 0, rollouts: 0 };
     this.live = sink.isTTY ? createLogUpdate(sink as unknown as NodeJS.WritableStream, { showCursor: true }) : null;
     if (this.live) this.timer = setInterval(() => this.render(), 1000).unref();
   }
@@ -51,13 +55,22 @@ export class Progress {
     this.counts.retries++;
   }
 
-  tokens(completion: number): void {
-    this.counts.completionTokens += completion;
+  /** A cell group (a context length) and how many cells it has. */
+  group(name: string, total: number): void {
+    this.groups.set(name, { done: 0, total });
   }
 
-  finished(outcome: string, line: string | null, wasSkipped = false): void {
+  rolloutFinished(stats: { completion_tokens: number; model_calls: number }): void {
+    this.counts.completionTokens += stats.completion_tokens;
+    this.counts.steps += stats.model_calls;
+    this.counts.rollouts++;
+  }
+
+  finished(outcome: string, line: string | null, wasSkipped = false, group?: string): void {
     if (!wasSkipped) this.counts.running = Math.max(0, this.counts.running - 1);
     this.counts.done++;
+    const g = group === undefined ? undefined : this.groups.get(group);
+    if (g) g.done++;
     if (outcome === 'resolved') this.counts.resolved++;
     if (outcome === 'error') this.counts.errors++;
     if (outcome === 'infrastructure') this.counts.infrastructure++;
@@ -71,8 +84,10 @@ export class Progress {
     const fresh = c.done - c.skipped;
     const eta = fresh > 0 && c.done < c.total ? ((elapsed / fresh) * (c.total - c.done)) : null;
     const tps = c.completionTokens > 0 ? ` | ${(c.completionTokens / Math.max(elapsed, 1)).toFixed(0)} tok/s` : '';
+    const steps = c.rollouts > 0 ? ` | ${(c.steps / c.rollouts).toFixed(1)} steps/rollout` : '';
+    const groups = this.groups.size > 1 ? ` [${[...this.groups].map(([name, g]) => `${name} ${g.done}/${g.total}`).join(', ')}]` : '';
     return (
-      `${this.label}: ${c.done}/${c.total} done (${c.skipped} resumed) | running ${c.running} | resolved ${c.resolved}` +
+      `${this.label}: ${c.done}/${c.total} done${groups} (${c.skipped} resumed) | running ${c.running} | resolved ${c.resolved}${steps}` +
       ` | errors ${c.errors} | infrastructure ${c.infrastructure} | retries ${c.retries}${tps}` +
       ` | elapsed ${formatDuration(elapsed)}${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}`
     );

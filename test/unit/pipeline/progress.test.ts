@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { Progress, formatDuration } from '../../../src/pipeline/progress.js';
+
+describe('Progress', () => {
+  it('writes a plain line per finished cell off a terminal, and a summary with per-context counts', () => {
+    const out: string[] = [];
+    const progress = new Progress('run', 4, { write: (t) => out.push(t), isTTY: false });
+    progress.group('32k', 2);
+    progress.group('64k', 2);
+    progress.started();
+    progress.rolloutFinished({ completion_tokens: 100, model_calls: 12 });
+    progress.finished('resolved', '32k/1/a submitted → resolved', false, '32k');
+    progress.retried();
+    progress.started();
+    progress.finished('infrastructure', '64k/1/a exit_infrastructure → infrastructure', false, '64k');
+    progress.stop();
+    expect(out[0]).toBe('[1/4] 32k/1/a submitted → resolved\n');
+    expect(out[1]).toBe('[2/4] 64k/1/a exit_infrastructure → infrastructure\n');
+    const summary = out[2]!;
+    expect(summary).toContain('2/4 done [32k 1/2, 64k 1/2]');
+    expect(summary).toContain('resolved 1');
+    expect(summary).toContain('12.0 steps/rollout');
+    expect(summary).toContain('infrastructure 1');
+    expect(summary).toContain('retries 1');
+    expect(summary).toContain('ETA');
+  });
+
+  it('formats durations for people', () => {
+    expect(formatDuration(5)).toBe('5s');
+    expect(formatDuration(125)).toBe('2m05s');
+    expect(formatDuration(3 * 3600 + 61)).toBe('3h01m');
+  });
+});
