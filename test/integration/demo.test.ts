@@ -96,4 +96,22 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
     // finished grades are reused too, so this run creates no container at all
     expect(started).toEqual([]);
   }, 600_000);
+
+  it('replays a recorded trajectory in fresh containers: the same submission, resolved again', async () => {
+    const recorded = trajectoryFile(runDir, 'sera-eval__textwrapx-14');
+    const replay = await runCli(['replay', recorded, '--output', out, '--run-id', 'replay-it']);
+    expect(replay.stderr).not.toContain('unexpected error');
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('sera-eval__textwrapx-14: patch identical to the recorded submission');
+    expect(replay.stdout).toContain('exit submitted; verdict resolved');
+    const replayed = TrajectorySchema.parse(JSON.parse(readFileSync(trajectoryFile(path.join(out, 'replay-it'), 'sera-eval__textwrapx-14'), 'utf8')));
+    const original = TrajectorySchema.parse(JSON.parse(readFileSync(recorded, 'utf8')));
+    expect(replayed.submission).toBe(original.submission);
+    expect(replayed.submission).toContain('textwrapx/truncate.py');
+    expect(replayed.model).toBe(original.model);
+    // the run directory came from the recorded run's run.json: the demo dataset and local images
+    const manifest = JSON.parse(readFileSync(path.join(out, 'replay-it', 'run.json'), 'utf8'));
+    expect(manifest.instance_ids).toEqual(['sera-eval__textwrapx-14']);
+    expect(manifest.image_template).toBe('local');
+  }, 600_000);
 });
