@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only <section>...]`: the speed and memory targets, measured side
+ * `npm run bench [-- --quick] [--only <section>...]`: the speed and memory targets, measured side
  * by side in one process and printed as compact tables. A failing section prints its error and the
  * next one runs; the exit status is 1 when any section failed.
  */
