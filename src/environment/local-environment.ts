@@ -137,10 +137,16 @@ export class LocalEnvironment implements Environment {
   }
 
   /**
-   * The shell runs without job control, so its commands share its process group: kill all but the shell,
-   * then SIGINT the shell, whose trap returns from the sourced command (this also breaks builtin loops).
+   * The shell runs without job control, so its commands share its process group. SIGINT the shell
+   * first, so its trap is pending when its children die; killing the children first let bash start
+   * the command's next statement before the SIGINT arrived (`sleep 60; echo not-reached` ran on).
    */
   private async interruptCommand(shellPid: number): Promise<void> {
+    try {
+      process.kill(shellPid, 'SIGINT');
+    } catch {
+      // the shell is gone; the caller notices
+    }
     for (const pid of await processesInGroup(shellPid)) {
       if (pid === shellPid) continue;
       try {
@@ -148,11 +154,6 @@ export class LocalEnvironment implements Environment {
       } catch {
         // already gone
       }
-    }
-    try {
-      process.kill(shellPid, 'SIGINT');
-    } catch {
-      // the shell is gone; the caller notices
     }
   }
 
