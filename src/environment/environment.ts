@@ -13,7 +13,10 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  /** stdout and stderr merged, decoded as UTF-8 with invalid bytes replaced. */
+  /**
+   * stdout and stderr merged. `run` decodes UTF-8 with each invalid byte written `\xNN`, as SWE-ReX's
+   * shell showed SERA; `exec` (grading logs) replaces invalid bytes with U+FFFD, as SWE-bench does.
+   */
   output: string;
   /** The command's exit status; 130 or similar after an interrupt. */
   exitCode: number;

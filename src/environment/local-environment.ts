@@ -5,6 +5,7 @@
  * and the directory is mapped back to `/testbed` in every output. Other absolute paths are host paths.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { decodeBackslashReplace } from './backslash-replace.js';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -84,7 +85,7 @@ export class LocalEnvironment implements Environment {
 
     await this.interruptCommand(shell.pid as number);
     const recovered = await this.waitForMarker(shell, marker, RECOVERY_GRACE_MS);
-    const partial = recovered?.output ?? Buffer.concat(this.pending).toString('utf8');
+    const partial = recovered?.output ?? decodeBackslashReplace(Buffer.concat(this.pending));
     if (!recovered) await this.replaceShell();
     if (options.signal?.aborted) throw new InterruptedError();
     return { output: shown(partial), exitCode: recovered?.exitCode ?? 137, timedOut: true };
@@ -99,7 +100,7 @@ export class LocalEnvironment implements Environment {
     return new Promise((resolve, reject) => {
       const pattern = new RegExp(`${marker}(\\d+)\\n`);
       const check = (): boolean => {
-        const text = Buffer.concat(this.pending).toString('utf8');
+        const text = decodeBackslashReplace(Buffer.concat(this.pending));
         const match = pattern.exec(text);
         if (!match) return false;
         cleanup();

@@ -76,9 +76,14 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       expect(next).toMatchObject({ output: '/testbed\nyes\n', exitCode: 0, timedOut: false });
     });
 
-    it('decodes output as UTF-8, replacing invalid bytes', async () => {
+    it('decodes shell output as UTF-8 with invalid bytes as \\xNN, as SWE-ReX showed SERA', async () => {
       const result = await env.run("printf 'caf\\xc3\\xa9 \\xff\\xfe end\\n'");
-      expect(result.output).toBe('café \uFFFD\uFFFD end\n');
+      expect(result.output).toBe('café \\xff\\xfe end\n');
+    });
+
+    it('gives a command no positional parameters', async () => {
+      const result = await env.run('echo "[$#][$1]"');
+      expect(result.output).toBe('[0][]\n');
     });
 
     it('merges stderr into run output', async () => {

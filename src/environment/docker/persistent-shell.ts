@@ -4,10 +4,11 @@
  * the pty, which the kernel delivers as SIGINT to the running command's process group while bash
  * abandons the rest of the command line.
  *
- * Protocol: the command text is written to a file with the archive API (a pty's line buffer
- * truncates lines over 4096 bytes) and the shell is sent one short line that evals it with stdin
- * from /dev/null, then prints `__SERA_DONE_<nonce>_<n> <exit code>`. The marker is printed with
- * printf from separate words so the marker never appears in the input itself.
+ * Protocol: the shell is sent one short line that evals the command with stdin from /dev/null,
+ * then prints `__SERA_DONE_<nonce>_<n> <exit code>`. A command travels base64-encoded on that line
+ * when it fits (most do); a longer one is written to a file with the archive API first, because a
+ * pty's line buffer truncates lines over 4096 bytes, and that copy costs as much as the command.
+ * The marker is printed with printf from separate words so it never appears in the input itself.
  */
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -15,9 +16,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import type { RunResult } from '../environment.js';
 import { EnvironmentUnavailableError } from '../environment.js';
-import { CappedOutput, decodeUtf8 } from './capped-output.js';
+import { decodeBackslashReplace } from '../backslash-replace.js';
+import { CappedOutput } from './capped-output.js';
 
 const COMMAND_FILE = '/tmp/.sera-eval/command';
+/** Base64 characters sent on the command line; the line stays well under the pty's 4096 bytes. */
+const INLINE_LIMIT = 3000;
 const RUN_OUTPUT_CAP_BYTES = 16 * 1024 * 1024;
 const START_TIMEOUT_MS = 30_000;
 const TERMINAL_ROWS = 24;
@@ -87,6 +91,8 @@ export class PersistentShell {
       [
         "stty -echo -onlcr 2>/dev/null; PS1=''; PS2=''; PS0=''; PROMPT_COMMAND=''; set +H; unset HISTFILE",
         `__sera_run() { eval "$(cat ${COMMAND_FILE})" < /dev/null; }`,
+        // shift: the command must see no positional parameters, as with __sera_run
+        `__sera_run_inline() { local __sera_cmd; __sera_cmd="$(printf '%s' "$1" | base64 -d)"; shift; eval "$__sera_cmd" < /dev/null; }`,
         `printf '%s_%s %d\\n' __SERA_READY ${this.nonce} $$`,
       ].join('; ') + '\n',
     );
@@ -106,12 +112,15 @@ export class PersistentShell {
    */
   async run(command: string, timeoutS: number, signal?: AbortSignal): Promise<RunResult> {
     if (!this.alive) throw new EnvironmentUnavailableError('the shell has exited');
-    await this.host.writeFile(COMMAND_FILE, command);
+    const encoded = Buffer.from(command).toString('base64');
+    const inline = encoded.length <= INLINE_LIMIT;
+    if (!inline) await this.host.writeFile(COMMAND_FILE, command);
     const id = ++this.counter;
     const done = new Promise<{ output: string; exitCode: number }>((resolve) => {
       this.pending = { id, output: new CappedOutput(RUN_OUTPUT_CAP_BYTES), resolve };
     });
-    this.write(`__sera_run; printf '%s_%s %d\\n' __SERA_DONE ${this.nonce}_${id} $?\n`);
+    const invoke = inline ? `__sera_run_inline ${encoded}` : '__sera_run';
+    this.write(`${invoke}; printf '%s_%s %d\\n' __SERA_DONE ${this.nonce}_${id} $?\n`);
 
     let interrupted: 'timeout' | 'signal' | undefined;
     const timer = setTimeout(() => (interrupted ??= 'timeout'), timeoutS * 1000);
@@ -180,7 +189,7 @@ export class PersistentShell {
     if (!pending) return '';
     pending.output.push(this.buffer);
     this.buffer = Buffer.alloc(0);
-    return decodeUtf8(pending.output.toBuffer());
+    return decodeBackslashReplace(pending.output.toBuffer());
   }
 
   private onData(chunk: Buffer): void {
@@ -209,7 +218,7 @@ export class PersistentShell {
       if (!pending || Number(match[1]) !== pending.id) continue;
       pending.output.push(before);
       this.pending = undefined;
-      pending.resolve({ output: decodeUtf8(pending.output.toBuffer()), exitCode: Number(match[2]) });
+      pending.resolve({ output: decodeBackslashReplace(pending.output.toBuffer()), exitCode: Number(match[2]) });
     }
     if (this.pending && this.buffer.length > LOOKBEHIND_BYTES) {
       const keepFrom = this.buffer.length - LOOKBEHIND_BYTES;
