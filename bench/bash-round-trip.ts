@@ -76,7 +76,7 @@ export const bashRoundTripSection: Section = {
       rows: [
         line('env.run (persistent shell)', shell),
         line('env.exec (fresh docker exec)', exec),
-        line('env.writeFile (archive API, part of each run)', write),
+        line('env.writeFile (archive API; run uses it only for commands over ~2 KB)', write),
       ],
       notes: [
         `speedup of the persistent shell: ${fmt.ratio(median(exec) / median(shell))} at the median, ` +
