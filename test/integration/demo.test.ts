@@ -2,10 +2,10 @@
  * `sera-eval demo` in-process on real Docker: demo images, the built-in replay model, the agent,
  * grading and the report; then the same run id again, which must resume without a new rollout.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { DEMO_BEHAVIOURS } from '../../src/pipeline/demo-replay.js';
 import { PredictionSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
@@ -32,6 +32,10 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
     runDir = path.join(out, RUN_ID);
     first = await runCli(['demo', '--run-id', RUN_ID, '--output', out]);
   }, 600_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
 
   it('exits 0 and reports 2 of 4 resolved, one wrong fix and one context overflow', () => {
     expect(first.stderr).not.toContain('unexpected error');
