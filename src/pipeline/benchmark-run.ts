@@ -60,11 +60,8 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   for (const context of options.contexts) progress.group(context.name, options.seeds.length * options.instances.length);
   const rollouts = new PQueue({ concurrency: options.concurrency });
   const grading = new PQueue({ concurrency: options.evalWorkers });
-  const onAbort = () => {
-    rollouts.clear();
-    grading.clear();
-  };
-  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  // No queue.clear() on abort: p-queue drops cleared tasks without settling their promises, and
+  // runCell awaits them. Queued tasks see the aborted signal and throw InterruptedError instead.
   const signal = deps.signal ? { signal: deps.signal } : {};
   const predictions = new Map<string, Prediction>();
 
@@ -128,7 +125,6 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof InterruptedError));
     if (failure) throw failure.reason;
   } finally {
-    deps.signal?.removeEventListener('abort', onAbort);
     progress.stop();
     await writePredictions(layout, [...predictions.values()]);
   }

@@ -38,7 +38,7 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
       const predictions = await loadPredictions(flags.predictions, selection.instances);
       const { runId, layout } = runLayoutFor(flags, 'evaluate');
       io.stderr.write(`sera-eval evaluate: ${predictions.length} predictions over ${selection.instances.length} instances → ${layout.root}\n`);
-      const removeHandlers = installCleanupHandlers();
+      const removeHandlers = installCleanupHandlers({ reraise: false });
       const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
       try {
         const summary = await evaluatePredictions(

@@ -81,7 +81,7 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
   const selection = await selectInstances(flags);
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
-  const removeHandlers = installCleanupHandlers();
+  const removeHandlers = installCleanupHandlers({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   io.stderr.write(
     `sera-eval ${command}: ${selection.instances.length} instances × ${contexts.length} contexts × ${flags.seeds.length} seeds` +

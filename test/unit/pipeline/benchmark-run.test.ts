@@ -125,4 +125,21 @@ describe('runBenchmark', () => {
     expect(healed.infrastructure_instances).toBe(0);
     expect(healed.resolved_instances).toBe(1);
   });
+
+  it('stops on abort with queued rollouts still waiting, instead of hanging', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }] });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const controller = new AbortController();
+    const sandbox = new FakeSandbox(() => {
+      controller.abort();
+      throw new EnvironmentUnavailableError('aborting');
+    });
+    const run = runBenchmark(
+      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), concurrency: 1 },
+      { sandbox, progress: silent, signal: controller.signal },
+    );
+    await expect(run).rejects.toThrow(/interrupted/);
+    expect(sandbox.starts).toHaveLength(1);
+  });
 });
