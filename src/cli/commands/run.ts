@@ -5,7 +5,7 @@ import { connectModelClient, type ModelClient } from '../../agent/model-client.j
 import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
 import type { SandboxProvider } from '../../environment/sandbox-provider.js';
 import { imageNameFor } from '../../environment/images.js';
-import { InputError } from '../../errors.js';
+import { InfrastructureError, InputError, errorMessage } from '../../errors.js';
 import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import type { Summary } from '../../report/summary-schema.js';
@@ -140,7 +140,13 @@ async function connectContexts(flags: RunFlags, apiKey: string | undefined): Pro
   for (const context of flags.context) {
     const url = endpointFor(flags, context);
     if (!clients.has(url)) {
-      clients.set(url, connectModelClient({ baseUrl: url, ...(flags.model ? { model: flags.model } : {}), ...(apiKey ? { apiKey } : {}) }));
+      clients.set(
+        url,
+        connectModelClient({ baseUrl: url, ...(flags.model ? { model: flags.model } : {}), ...(apiKey ? { apiKey } : {}) }).catch((err: unknown) => {
+          if (err instanceof InputError) throw err;
+          throw new InfrastructureError('model_server_unreachable', `${withoutCredentials(url)}: GET /v1/models failed: ${errorMessage(err)}`, { cause: err });
+        }),
+      );
     }
     const client = await clients.get(url)!;
     if (client.maxModelLen !== undefined && client.maxModelLen < context.tokens) {

@@ -51,3 +51,25 @@ describe('CLI input errors exit 2 before anything runs, naming what was wrong', 
     expect(run.stderr).toContain('/nonexistent/rows.jsonl');
   });
 });
+
+describe('run against a server that does not answer', () => {
+  it('exits 3 naming the endpoint, before any container starts', async () => {
+    const run = await runCli(['run', '--base-url', 'http://127.0.0.1:9/v1', '--dataset', DEMO_DATASET_PATH, '--pull', 'never']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('model_server_unreachable');
+    expect(run.stderr).toContain('http://127.0.0.1:9/v1');
+  });
+
+  it('refuses a context longer than what the endpoint serves', async () => {
+    const { startFakeModelServer } = await import('../../support/fake-model-server.js');
+    const server = await startFakeModelServer({ conversations: [], maxModelLen: 32768 });
+    try {
+      const run = await runCli(['run', '--base-url', server.url, '--context', '64k', '--dataset', DEMO_DATASET_PATH, '--pull', 'never']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--context 64k');
+      expect(run.stderr).toContain('max_model_len 32768');
+    } finally {
+      await server.close();
+    }
+  });
+});
