@@ -15,7 +15,7 @@ import {
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { reusableReport, writeCellFiles } from './cell-store.js';
-import { retryInfrastructure } from './retry.js';
+import { retryInfrastructure, signalOf } from './retry.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 
 export interface GradeCellInput {
@@ -126,10 +126,6 @@ function withApplyOutput(run: GradingRun): GradingRun['verdict'] {
   if (verdict.kind !== 'error' || verdict.stage !== 'patch_apply' || !run.applyOutput) return verdict;
   const tail = run.applyOutput.slice(-APPLY_OUTPUT_IN_MESSAGE);
   return { ...verdict, message: `${verdict.message}\n>>>>> Patch Apply Failed:\n${tail}` };
-}
-
-function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
 
 /** A cell whose rollout failed for infrastructure reasons: recorded apart, never graded, redone on resume. */

@@ -33,3 +33,8 @@ export async function retryInfrastructure<T>(fn: (attempt: number) => Promise<T>
     }
   }
 }
+
+/** `{ signal }` when there is one, to spread into options objects. */
+export function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return deps.signal ? { signal: deps.signal } : {};
+}

@@ -13,7 +13,7 @@ import { InfrastructureError, InterruptedError, errorMessage } from '../errors.j
 import { writeJsonAtomic } from '../run-dir/atomic-write.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import { TrajectorySchema, type Trajectory } from '../run-dir/schemas.js';
-import { retryInfrastructure } from './retry.js';
+import { retryInfrastructure, signalOf } from './retry.js';
 
 export interface RolloutInput {
   cell: CellKey;
@@ -109,8 +109,4 @@ function infrastructureTrajectory(input: RolloutInput, code: string, message: st
     sampling: { ...input.sampling },
     error: { code, message },
   };
-}
-
-function signalOf(deps: { signal?: AbortSignal }): { signal?: AbortSignal } {
-  return deps.signal ? { signal: deps.signal } : {};
 }
