@@ -7,12 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { loadRun } from '../src/report/load-run.js';
 import { renderHtml } from '../src/report/render-html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from '../src/report/render-text.js';
 import { buildReportView } from '../src/report/report-view.js';
 import { simulatedCells, writeRunDir } from '../test/support/run-dir-fixture.js';
+import { VERIFIED_JSONL } from '../test/support/shared-datasets.js';
+import { median } from './stats.js';
 
 export interface BenchResult {
   name: string;
@@ -21,14 +23,8 @@ export interface BenchResult {
   detail: string;
 }
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATASET = path.resolve(REPO_ROOT, '../shared/datasets/swe-bench-verified.jsonl');
+const DATASET = VERIFIED_JSONL;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** Verified ids and gold patches when the dataset is there (recall then parses real patches), else synthetic ids. */
 function instances(count: number): { ids: string[]; gold: Map<string, string>; dataset: string | undefined } {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { imageNameFor, resolveImageTemplate } from '../../../src/environment/images.js';
+import { verifiedJsonl } from '../../support/shared-datasets.js';
 
-const DATASET = resolve(import.meta.dirname, '../../../../shared/datasets/swe-bench-verified.jsonl');
 
 describe('imageNameFor', () => {
   it('writes the official Docker Hub name with __ as _1776_ (swebench-harness.md §2.1)', () => {
@@ -36,7 +35,7 @@ describe('imageNameFor', () => {
   });
 
   it('gives every Verified row a valid Docker Hub name', () => {
-    const rows = readFileSync(DATASET, 'utf8')
+    const rows = readFileSync(verifiedJsonl(), 'utf8')
       .split('\n')
       .filter((line) => line.trim())
       .map((line) => JSON.parse(line) as { instance_id: string });

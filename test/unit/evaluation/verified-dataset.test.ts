@@ -1,6 +1,4 @@
 import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { SweBenchInstance } from '../../../src/dataset/schema.js';
@@ -9,11 +7,10 @@ import { gradeLog } from '../../../src/evaluation/grade-log.js';
 import { pySplit, pyStrip } from '../../../src/evaluation/log-parsers/python-strings.js';
 import { findTestSpec } from '../../../src/evaluation/specs/find-test-spec.js';
 import type { LogParserName } from '../../../src/evaluation/specs/test-spec.js';
+import { verifiedJsonl } from '../../support/shared-datasets.js';
 import { evalLog } from './instances.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const VERIFIED = path.resolve(repoRoot, '../shared/datasets/swe-bench-verified.jsonl');
-const { rows } = await loadDataset(VERIFIED, { cacheDir: tmpdir() });
+const { rows } = await loadDataset(verifiedJsonl(), { cacheDir: tmpdir() });
 
 const testNames = (row: SweBenchInstance) => [...row.FAIL_TO_PASS, ...row.PASS_TO_PASS];
 const singleToken = (name: string) => name !== '' && pySplit(name).length === 1 && pySplit(name)[0] === name;

@@ -8,6 +8,7 @@ import { loadRun } from '../../../src/report/load-run.js';
 import { SummarySchema } from '../../../src/report/summary-schema.js';
 import { cellVerdicts, repoFromInstanceId } from '../../../src/report/verdicts.js';
 import { writeRunDir, type FixtureCell } from '../../support/run-dir-fixture.js';
+import { verifiedJsonl } from '../../support/shared-datasets.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -136,7 +137,7 @@ describe('loadRun', () => {
   });
 
   it('reads repos and gold patches from the dataset file when there is one', async () => {
-    const dataset = path.resolve('../shared/datasets/swe-bench-verified.jsonl');
+    const dataset = verifiedJsonl();
     const root = await writeRunDir(path.join(dir, 'gold'), {
       instanceIds: ['astropy__astropy-12907'], datasetSource: dataset,
       cells: [{ instanceId: 'astropy__astropy-12907', outcome: 'resolved' }],
