@@ -1,6 +1,7 @@
 /** What report commands write to, so the CLI and tests can hand in their own streams (STYLE.md §9). */
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { describeIssues } from './read-validated.js';
 
 export interface WritableLike {
@@ -13,9 +14,9 @@ export interface CommandIo {
   stderr?: WritableLike;
 }
 
-export const EXIT_OK = 0;
-export const EXIT_GATE_FAILED = 1;
-export const EXIT_BAD_INPUT = 2;
+export const EXIT_OK = EXIT.ok;
+export const EXIT_GATE_FAILED = EXIT.gateFailed;
+export const EXIT_BAD_INPUT = EXIT.badInput;
 
 /** Run a command body; bad input is reported on stderr and becomes exit code 2, anything else propagates. */
 export async function withInputErrors(io: CommandIo, body: () => Promise<number>): Promise<number> {
