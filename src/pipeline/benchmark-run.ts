@@ -9,12 +9,10 @@ import type { ModelClient, Sampling } from '../agent/model-client.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InterruptedError } from '../errors.js';
-import { buildSummary } from '../report/build-summary.js';
 import type { Summary } from '../report/summary-schema.js';
-import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
-import { collectCellReports } from './collect-reports.js';
+import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -130,10 +128,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   }
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished rollouts and grades are kept; run the same command again to resume');
 
-  const all = [...predictions.values()];
-  const summary = buildSummary({ manifest, rows: options.instances, predictions: all, cells: await collectCellReports(layout, all) });
-  await writeJsonAtomic(layout.summary, summary);
-  return summary;
+  return writeRunSummary(layout, manifest, options.instances, [...predictions.values()]);
 }
 
 /** SWE-bench format plus context and seed, so the patches can go to any grader. */
@@ -141,6 +136,6 @@ async function writePredictions(layout: RunLayout, predictions: Prediction[]): P
   const sorted = [...predictions].sort((a, b) =>
     `${a.context}/${a.seed}/${a.instance_id}`.localeCompare(`${b.context}/${b.seed}/${b.instance_id}`),
   );
-  await writeFileAtomic(layout.predictions, sorted.map((p) => JSON.stringify(p)).join('\n') + (sorted.length ? '\n' : ''));
+  await writePredictionsFile(layout, sorted);
 }
 

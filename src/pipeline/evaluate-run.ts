@@ -6,16 +6,14 @@
 import PQueue from 'p-queue';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InterruptedError } from '../errors.js';
-import { buildSummary } from '../report/build-summary.js';
 import type { Summary } from '../report/summary-schema.js';
-import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
 import { Progress, type ProgressSink } from './progress.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
-import { collectCellReports } from './collect-reports.js';
+import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 
 export interface EvaluateOptions {
   layout: RunLayout;
@@ -38,7 +36,7 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
   const byId = new Map(options.instances.map((row) => [row.instance_id, row]));
   const predictions = options.predictions.filter((p) => byId.has(p.instance_id));
   const manifest = await writeManifest(layout, options.manifest);
-  await writeFileAtomic(layout.predictions, predictions.map((p) => JSON.stringify(p)).join('\n') + (predictions.length ? '\n' : ''));
+  await writePredictionsFile(layout, predictions);
   await deps.sandbox.removeLeftovers();
 
   const progress = new Progress('evaluate', predictions.length, deps.progress);
@@ -82,14 +80,7 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
   }
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished cells are kept; run the same command again to resume');
 
-  const summary = buildSummary({
-    manifest,
-    rows: options.instances,
-    predictions,
-    cells: await collectCellReports(layout, predictions),
-  });
-  await writeJsonAtomic(layout.summary, summary);
-  return summary;
+  return writeRunSummary(layout, manifest, options.instances, predictions);
 }
 
 function firstLine(text: string): string {

@@ -1,12 +1,32 @@
+/** The run-level files both flows write: predictions.jsonl and the summary report.json. */
+import type { SweBenchInstance } from '../dataset/schema.js';
+import { buildSummary } from '../report/build-summary.js';
+import type { Summary } from '../report/summary-schema.js';
 import type { CellReport } from '../report/verdicts.js';
+import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import { NO_DIMENSION, type RunLayout } from '../run-dir/layout.js';
+import type { Prediction, RunManifest } from '../run-dir/schemas.js';
 import { readCellReport } from './cell-store.js';
 
-/** The finished report of every predicted cell (cells without one are left out: an official error). */
-export async function collectCellReports(
+/** SWE-bench format (plus context and seed, when set), one line each, in the order given. */
+export async function writePredictionsFile(layout: RunLayout, predictions: readonly Prediction[]): Promise<void> {
+  await writeFileAtomic(layout.predictions, predictions.map((p) => JSON.stringify(p)).join('\n') + (predictions.length ? '\n' : ''));
+}
+
+/** Build the summary from every predicted cell's finished report and write it as report.json. */
+export async function writeRunSummary(
   layout: RunLayout,
-  predictions: readonly { instance_id: string; context?: string | undefined; seed?: string | undefined }[],
-): Promise<CellReport[]> {
+  manifest: RunManifest,
+  instances: readonly SweBenchInstance[],
+  predictions: readonly Prediction[],
+): Promise<Summary> {
+  const summary = buildSummary({ manifest, rows: instances, predictions, cells: await collectCellReports(layout, predictions) });
+  await writeJsonAtomic(layout.summary, summary);
+  return summary;
+}
+
+/** The finished report of every predicted cell (cells without one are left out: an official error). */
+async function collectCellReports(layout: RunLayout, predictions: readonly Prediction[]): Promise<CellReport[]> {
   const reports: CellReport[] = [];
   for (const p of predictions) {
     const cell = { instanceId: p.instance_id, context: p.context ?? NO_DIMENSION, seed: p.seed ?? NO_DIMENSION };
