@@ -9,6 +9,7 @@ import { findTestSpec } from './specs/find-test-spec.js';
 
 export const EVAL_SCRIPT_PATH = '/eval.sh';
 const APPLY_TIMEOUT_S = 300;
+const APPLY_OUTPUT_IN_MESSAGE = 4000;
 
 /** Everything the caller writes to disk for one graded patch. */
 export interface GradingRun {
@@ -87,7 +88,10 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
     }
   }
   if (run.applyCommand === null) {
-    const message = `patch did not apply with any of: ${APPLY_COMMANDS.join(' | ')}`;
+    // The official harness logs the last attempt's output; keep it with the error so reports show why.
+    const message =
+      `patch did not apply with any of: ${APPLY_COMMANDS.join(' | ')}` +
+      (run.applyOutput ? `\n>>>>> Patch Apply Failed:\n${run.applyOutput.slice(-APPLY_OUTPUT_IN_MESSAGE)}` : '');
     return { ...run, verdict: { kind: 'error', stage: 'patch_apply', code: 'patch_apply_failed', message } };
   }
 

@@ -47,8 +47,6 @@ export interface GradedCell {
   reused: boolean;
 }
 
-const APPLY_OUTPUT_IN_MESSAGE = 4000;
-
 export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Promise<GradedCell> {
   const { cell, instance, patch } = input;
   const inputSha = gradingInputSha256({ instance, patch, image: input.image });
@@ -89,7 +87,7 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
       );
       run = attempted.value;
       attempts = attempted.attempts;
-      verdict = withApplyOutput(run);
+      verdict = run.verdict;
     } catch (err) {
       if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
       verdict =
@@ -120,13 +118,6 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
   return { entry, reused: false };
 }
 
-/** The official harness logs the last apply output; keep it with the error so the report shows why. */
-function withApplyOutput(run: GradingRun): GradingRun['verdict'] {
-  const verdict = run.verdict;
-  if (verdict.kind !== 'error' || verdict.stage !== 'patch_apply' || !run.applyOutput) return verdict;
-  const tail = run.applyOutput.slice(-APPLY_OUTPUT_IN_MESSAGE);
-  return { ...verdict, message: `${verdict.message}\n>>>>> Patch Apply Failed:\n${tail}` };
-}
 
 /** A cell whose rollout failed for infrastructure reasons: recorded apart, never graded, redone on resume. */
 export async function recordRolloutInfrastructure(

@@ -63,6 +63,7 @@ describe('gradeInEnvironment', () => {
     const run = await gradeInEnvironment(args(env));
     expect(run.verdict).toMatchObject({ kind: 'error', stage: 'patch_apply', code: 'patch_apply_failed' });
     expect(run.applyOutput).toBe('error: attempt 3 failed');
+    expect(run.verdict.kind === 'error' && run.verdict.message).toContain('>>>>> Patch Apply Failed:\nerror: attempt 3 failed');
     expect(run.testOutput).toBeNull();
     expect(env.execCalls.some((c) => c.argv[1] === '/eval.sh')).toBe(false);
   });
