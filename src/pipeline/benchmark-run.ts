@@ -106,16 +106,19 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
     };
     predictions.set(cellId(cell), prediction);
     const input = { cell, instance, patch: trajectory.submission, modelNameOrPath: trajectory.model, image };
-    const entry =
+    const graded =
       trajectory.exit_status === 'exit_infrastructure'
-        ? await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' })
+        ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }
         : await grading.add(async () => {
             if (deps.signal?.aborted) throw new InterruptedError();
-            return (await gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() })).entry;
+            return gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() });
           });
-    if (!entry) throw new InterruptedError();
-    const outcome = entry.sera_eval.outcome;
-    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`, false, cell.context);
+    if (!graded) throw new InterruptedError();
+    const outcome = graded.entry.sera_eval.outcome;
+    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`, {
+      resumed: resumed && graded.reused,
+      group: cell.context,
+    });
   };
 
   try {

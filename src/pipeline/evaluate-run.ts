@@ -66,8 +66,8 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
             },
           );
           const outcome = entry.sera_eval.outcome;
-          if (reused) progress.skipped(outcome);
-          progress.finished(outcome, reused ? null : `${cellId(cell)} ${outcome}${entry.sera_eval.error ? `: ${firstLine(entry.sera_eval.error.message)}` : ''}`, reused);
+          const reason = entry.sera_eval.error ? `: ${firstLine(entry.sera_eval.error.message)}` : '';
+          progress.finished(outcome, `${cellId(cell)} ${outcome}${reason}`, { resumed: reused });
         } catch (err) {
           if (!(err instanceof InterruptedError)) throw err;
         }

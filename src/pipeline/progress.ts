@@ -46,11 +46,6 @@ export class Progress {
     this.render();
   }
 
-  skipped(outcome: string): void {
-    this.counts.skipped++;
-    this.finished(outcome, null, true);
-  }
-
   retried(): void {
     this.counts.retries++;
   }
@@ -66,15 +61,21 @@ export class Progress {
     this.counts.rollouts++;
   }
 
-  finished(outcome: string, line: string | null, wasSkipped = false, group?: string): void {
-    if (!wasSkipped) this.counts.running = Math.max(0, this.counts.running - 1);
+  /**
+   * A started cell ended. `resumed`: its results came from an earlier run, so it says nothing about
+   * how long the rest will take (ETA) and no line is printed for it.
+   */
+  finished(outcome: string, line: string, options: { resumed?: boolean; group?: string } = {}): void {
+    const { resumed = false, group } = options;
+    this.counts.running = Math.max(0, this.counts.running - 1);
     this.counts.done++;
+    if (resumed) this.counts.skipped++;
     const g = group === undefined ? undefined : this.groups.get(group);
     if (g) g.done++;
     if (outcome === 'resolved') this.counts.resolved++;
     if (outcome === 'error') this.counts.errors++;
     if (outcome === 'infrastructure') this.counts.infrastructure++;
-    if (!this.live && line) this.sink.write(`[${this.counts.done}/${this.counts.total}] ${line}\n`);
+    if (!this.live && !resumed) this.sink.write(`[${this.counts.done}/${this.counts.total}] ${line}\n`);
     this.render();
   }
 

@@ -105,8 +105,11 @@ describe('runBenchmark', () => {
     const trajFile = path.join(root, 'trajectories/64k/1', `${row.instance_id}.traj.json`);
     const mtime = statSync(trajFile).mtimeMs;
     const again = await sandboxFor();
-    const resumed = await runBenchmark(await options(root, contexts), { sandbox: again, progress: silent });
+    const lines: string[] = [];
+    const resumed = await runBenchmark(await options(root, contexts), { sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
     expect(again.starts).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('run: 4/4 done [32k 2/2, 64k 2/2] (4 resumed) | running 0 | resolved 4');
     expect(statSync(trajFile).mtimeMs).toBe(mtime);
     expect(resumed.resolved_ids).toEqual(summary.resolved_ids);
   });

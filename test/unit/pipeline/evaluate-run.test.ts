@@ -82,8 +82,10 @@ describe('evaluatePredictions', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
     await evaluatePredictions(options(root, preds(PATCH)), { sandbox: new FakeSandbox(() => passingEnv()), progress: silent });
     const again = new FakeSandbox(() => passingEnv());
-    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: again, progress: silent });
+    const lines: string[] = [];
+    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
     expect(again.starts).toEqual([]);
+    expect(lines.at(-1)).toContain('evaluate: 2/2 done (2 resumed)');
 
     const changed = new FakeSandbox(() => passingEnv());
     await evaluatePredictions(options(root, preds(PATCH.replace('+b', '+c'))), { sandbox: changed, progress: silent });

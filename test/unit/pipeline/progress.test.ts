@@ -9,10 +9,10 @@ describe('Progress', () => {
     progress.group('64k', 2);
     progress.started();
     progress.rolloutFinished({ completion_tokens: 100, model_calls: 12 });
-    progress.finished('resolved', '32k/1/a submitted → resolved', false, '32k');
+    progress.finished('resolved', '32k/1/a submitted → resolved', { group: '32k' });
     progress.retried();
     progress.started();
-    progress.finished('infrastructure', '64k/1/a exit_infrastructure → infrastructure', false, '64k');
+    progress.finished('infrastructure', '64k/1/a exit_infrastructure → infrastructure', { group: '64k' });
     progress.stop();
     expect(out[0]).toBe('[1/4] 32k/1/a submitted → resolved\n');
     expect(out[1]).toBe('[2/4] 64k/1/a exit_infrastructure → infrastructure\n');
@@ -29,5 +29,15 @@ describe('Progress', () => {
     expect(formatDuration(5)).toBe('5s');
     expect(formatDuration(125)).toBe('2m05s');
     expect(formatDuration(3 * 3600 + 61)).toBe('3h01m');
+  });
+
+  it('counts a resumed cell once, as resumed, without a line of its own', () => {
+    const out: string[] = [];
+    const progress = new Progress('evaluate', 1, { write: (t) => out.push(t), isTTY: false });
+    progress.started();
+    progress.finished('resolved', '-/-/a resolved', { resumed: true });
+    progress.stop();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toContain('evaluate: 1/1 done (1 resumed) | running 0 | resolved 1');
   });
 });
