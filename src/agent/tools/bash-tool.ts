@@ -14,14 +14,15 @@ const BLOCK_UNLESS_REGEX: Record<string, RegExp> = {
 };
 
 /**
- * `should_block_action` as upstream wrote it: `any(f.startswith(action) for f in blocklist)`, so an
- * action is blocked when it is a *prefix* of a blocklist entry (`make`, `vi`, `tail`), not when it merely
- * starts with one (`make test` runs). SERA was trained with this behaviour.
+ * `should_block_action` (sweagent/tools/tools.py 358 at SERA-SWE-agent a593220, line 304 in the copy SERA
+ * vendored): `any(action.startswith(f) for f in blocklist)`, so every command that starts with an entry is
+ * refused (`make test`, `vim x.py`, `less f`, `tail -f log`, and `video.sh`, which starts with `vi`), while
+ * a prefix of an entry (`ma`) runs.
  */
 export function shouldBlockAction(rawAction: string): boolean {
   const action = rawAction.trim();
   if (!action) return false;
-  if (BLOCKLIST.some((entry) => entry.startsWith(action))) return true;
+  if (BLOCKLIST.some((entry) => action.startsWith(entry))) return true;
   if (BLOCKLIST_STANDALONE.includes(action)) return true;
   const name = action.split(/\s+/)[0] as string;
   const unless = BLOCK_UNLESS_REGEX[name];

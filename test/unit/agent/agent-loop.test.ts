@@ -132,7 +132,7 @@ describe('runAgent: requeries', () => {
   });
 
   it('requeries blocked commands and bash syntax errors without running them', async () => {
-    run = await runScripted({ turns: [turn.bash('vim'), turn.bash('echo (oops'), turn.bash('make'), turn.submit(), turn.submit()] });
+    run = await runScripted({ turns: [turn.bash('vim'), turn.bash('echo (oops'), turn.bash('make test'), turn.submit(), turn.submit()] });
     const [blocked, syntax, make] = run.trajectory.steps.map((s) => s.observation);
     expect(blocked).toBe("Operation 'vim' is not supported by this environment.");
     expect(syntax).toBe(
@@ -140,7 +140,7 @@ describe('runAgent: requeries', () => {
         'This can be the result of not adhering to the syntax for multi-line commands. Here is the output of `bash -n`:\n\n' +
         "bash: line 1: syntax error near unexpected token `oops'\nbash: line 1: `echo (oops'\n",
     );
-    expect(make).toBe("Operation 'make' is not supported by this environment.");
+    expect(make).toBe("Operation 'make test' is not supported by this environment.");
     expect(run.trajectory.exit_status).toBe('exit_format');
     expect(run.trajectory.autosubmitted).toBe(true);
     expect(run.trajectory.error?.message).toBe('Exit due to repeated format/blocklist/bash syntax errors');

@@ -24,15 +24,19 @@ describe('SERA tool JSON', () => {
   });
 });
 
-describe('bash blocklist (ToolFilterConfig.should_block_action)', () => {
-  it('blocks prefixes of blocklist entries and standalone interpreters', () => {
-    for (const action of ['vim', 'vi', 'nano', 'make', 'less', 'tail', 'python', 'python3', 'bash', 'sh', ' su ', 'r2 foo', 'radare2 bin']) {
+describe('bash blocklist (ToolFilterConfig.should_block_action, tools.py 358: action.startswith(entry))', () => {
+  it('blocks every command that starts with a blocklist entry, and the standalone interpreters', () => {
+    for (const action of [
+      'make test', 'make', 'vim x.py', 'vi', 'video.sh', 'less f', 'lessons', 'nohup python run.py &', 'tail -f log.txt',
+      'gdb ./a.out', 'emacs -nw f', 'nano f', 'python -m venv env', '  make -j2  ',
+      'python', 'python3', 'ipython', 'bash', 'sh', '/bin/bash', '/bin/sh', ' su ', 'r2 foo', 'radare2 bin',
+    ]) {
       expect(shouldBlockAction(action), action).toBe(true);
     }
   });
 
-  it('lets through commands that merely start with a blocked word, as upstream does', () => {
-    for (const action of ['make test', 'vim file.py', 'python -c "print(1)"', 'less README', 'radare2 -c pd bin', 'ls', '']) {
+  it('runs a prefix of an entry and commands that only contain one', () => {
+    for (const action of ['ma', 'm', 'tail', 'tail -n 5 log', 'python -c "print(1)"', 'python -m pytest', 'radare2 -c pd bin', 'ls', 'cat Makefile', 'echo make', '']) {
       expect(shouldBlockAction(action), action).toBe(false);
     }
   });
