@@ -2,7 +2,7 @@
  * The SERA rollout: SWE-agent 1.x's DefaultAgent loop (sweagent/agent/agents.py `step`,
  * `forward_with_handling`, `attempt_autosubmission_after_error`) with SERA's e2e.yaml settings.
  * One tool call per turn; format/blocklist/syntax errors are requeried up to 3 times in a row; every
- * ending but a confirmed `submit` autosubmits the current diff. Returns the Trajectory; never writes it.
+ * ending but a confirmed `submit` or the model's own `exit` autosubmits the current diff. Returns the Trajectory; never writes it.
  */
 import type { Environment } from '../environment/environment.js';
 import { EnvironmentUnavailableError } from '../environment/environment.js';
@@ -60,9 +60,7 @@ export interface RunAgentOptions {
   onStep?: (snapshot: Trajectory) => void | Promise<void>;
 }
 
-interface Done {
-  submission: string;
-}
+type Done = { kind: 'submitted'; submission: string } | { kind: 'exited' };
 
 /** @throws InterruptedError when the signal aborts; every other failure ends in the returned trajectory. */
 export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
@@ -121,7 +119,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
           { role: 'tool', content: renderObservationMessage(result.observation), tool_call_id: action.toolCallId },
         );
         await snapshot();
-        if (result.submission !== undefined) return { submission: result.submission };
+        if (result.submission !== undefined) return { kind: 'submitted', submission: result.submission };
+        if (result.exited) return { kind: 'exited' };
         lastDiff = (await env.diff()).trim();
         return undefined;
       } catch (err) {
@@ -140,9 +139,10 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     for (;;) {
       if (signal?.aborted) throw new InterruptedError();
       const done = await step();
-      if (done) {
+      if (done?.kind === 'submitted') {
         return recorder.build(messages, { exitStatus: 'submitted', autosubmitted: false, submission: done.submission, error: null });
       }
+      if (done?.kind === 'exited') return recorder.build(messages, { exitStatus: 'exit_command', autosubmitted: false, submission: '', error: null });
     }
   } catch (err) {
     if (err instanceof InterruptedError || signal?.aborted) throw err instanceof InterruptedError ? err : new InterruptedError();

@@ -89,6 +89,8 @@ export const ExitStatusSchema = z.enum([
   'exit_command_timeout',
   'exit_timeout',
   'exit_error',
+  /** The model ran `exit` (agents.py `handle_action`): the run ends with no submission. */
+  'exit_command',
   /** The model server or the environment failed past its retries: not the model's doing. */
   'exit_infrastructure',
 ]);

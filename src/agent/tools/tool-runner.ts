@@ -24,6 +24,8 @@ export interface ToolResult {
   observation: string;
   /** Set when the action was the confirming `submit`: the patch, possibly empty. */
   submission?: string;
+  /** The model ran `exit`: the run ends as `exit_command`, with no submission. */
+  exited?: boolean;
 }
 
 export class ToolRunner {
@@ -44,12 +46,13 @@ export class ToolRunner {
 
   /**
    * @throws RequeryError for a blocked command or a bash syntax error.
-   * @throws AgentExit for `exit` and for too many consecutive timeouts.
+   * @throws AgentExit for too many consecutive timeouts.
    */
   async execute(action: ParsedAction, signal?: AbortSignal): Promise<ToolResult> {
     if (action.tool === 'bash') {
       if (shouldBlockAction(action.command)) throw new RequeryError('blocked', renderBlockedAction(action.command));
-      if (action.command.trim() === 'exit') throw new AgentExit('exit_error', 'Exited', 'exit_command');
+      // agents.py 949-956: observation "Exited", exit_status "exit_command", done; no autosubmission.
+      if (action.command.trim() === 'exit') return { observation: 'Exited', exited: true };
     }
     switch (action.tool) {
       case 'bash':

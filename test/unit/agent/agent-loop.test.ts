@@ -192,8 +192,12 @@ describe('runAgent: other endings, each autosubmitted', () => {
     expect(run.trajectory.submission).toContain(FIXED_DIFF_LINE);
   });
 
-  it('ends as exit_error on `exit`, without losing the patch', async () => {
-    run = await runScripted({ turns: [turn.editor(FIX), turn.bash('exit')] });
-    expect(run.trajectory).toMatchObject({ exit_status: 'exit_error', autosubmitted: true, error: { code: 'exit_command' } });
+  it('ends as exit_command on `exit` with no submission, as agents.py 949-956 does (no autosubmission)', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.bash('  exit ')] });
+    expect(TrajectorySchema.parse(run.trajectory)).toEqual(run.trajectory);
+    expect(run.trajectory).toMatchObject({ exit_status: 'exit_command', autosubmitted: false, submission: '', error: null });
+    expect(run.trajectory.steps.at(-1)).toMatchObject({ kind: 'action', observation: 'Exited' });
+    expect(run.trajectory.messages.at(-1)).toMatchObject({ role: 'tool', content: 'OBSERVATION:\nExited' });
+    expect(chatRequests(run.server)).toHaveLength(2);
   });
 });
