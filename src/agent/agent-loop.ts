@@ -18,6 +18,7 @@ import { prepareRepository } from './repo-setup.js';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
 import { renderInstanceTemplate, renderObservationMessage, SYSTEM_TEMPLATE } from './sera-templates.js';
 import { SERA_TOOLS } from './tool-schemas.js';
+import { ModelPatchFile } from './tools/model-patch-file.js';
 import { ToolRunner } from './tools/tool-runner.js';
 import { IN_PROGRESS, TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
 
@@ -77,9 +78,9 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     { role: 'system', content: SYSTEM_TEMPLATE },
     { role: 'user', content: renderInstanceTemplate(instance.problem_statement) },
   ];
-  const tools = new ToolRunner(env, { ...limits, problemStatement: instance.problem_statement });
+  const patchFile = new ModelPatchFile();
+  const tools = new ToolRunner(env, patchFile, { ...limits, problemStatement: instance.problem_statement });
   const started = performance.now();
-  let lastDiff = '';
 
   const callModel = async (history: ChatMessage[]): Promise<ModelTurn> => {
     if (recorder.modelCalls >= limits.maxModelCalls) throw new AgentExit('exit_step_limit', 'Exit due to cost limit');
@@ -121,7 +122,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
         await snapshot();
         if (result.submission !== undefined) return { kind: 'submitted', submission: result.submission };
         if (result.exited) return { kind: 'exited' };
-        lastDiff = (await env.diff()).trim();
+        await patchFile.refresh(env);
         return undefined;
       } catch (err) {
         if (!(err instanceof RequeryError)) throw err;
@@ -146,7 +147,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     }
   } catch (err) {
     if (err instanceof InterruptedError || signal?.aborted) throw err instanceof InterruptedError ? err : new InterruptedError();
-    const ending = await autosubmit(env, endingFor(err), lastDiff);
+    const ending = await autosubmit(env, endingFor(err), patchFile);
     return recorder.build(messages, ending);
   }
 }
@@ -168,16 +169,20 @@ function endingFor(err: unknown): Omit<TrajectoryEnding, 'autosubmitted' | 'subm
   return { exitStatus: 'exit_error', error: { code, message: errorMessage(err) } };
 }
 
-/** `attempt_autosubmission_after_error`: the live diff, or the last step's when the environment is gone. */
+/**
+ * `attempt_autosubmission_after_error`: the submission command, then /root/model.patch as it stands (the
+ * patch taken after the last action when the command cannot run).
+ */
 async function autosubmit(
   env: Environment,
   ending: Omit<TrajectoryEnding, 'autosubmitted' | 'submission'>,
-  lastDiff: string,
+  patchFile: ModelPatchFile,
 ): Promise<TrajectoryEnding> {
+  const submission = (patch: string) => (patch.trim() === '' ? '' : patch);
   try {
-    return { ...ending, autosubmitted: true, submission: await env.diff() };
+    return { ...ending, autosubmitted: true, submission: submission(await patchFile.refresh(env)) };
   } catch (err) {
     if (!(err instanceof EnvironmentUnavailableError)) throw err;
-    return { ...ending, autosubmitted: lastDiff !== '', submission: lastDiff };
+    return { ...ending, autosubmitted: patchFile.last.trim() !== '', submission: submission(patchFile.last) };
   }
 }

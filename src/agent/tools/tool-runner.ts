@@ -9,6 +9,7 @@ import { AgentExit, RequeryError } from '../agent-exits.js';
 import { renderBlockedAction, renderCommandTimeout, renderShellCheckError } from '../sera-templates.js';
 import { bashSyntaxErrors, runBash, shouldBlockAction } from './bash-tool.js';
 import { runStrReplaceEditor } from './str-replace-editor.js';
+import type { ModelPatchFile } from './model-patch-file.js';
 import { runSubmit } from './submit-tool.js';
 
 export interface ToolRunnerOptions {
@@ -37,6 +38,7 @@ export class ToolRunner {
 
   constructor(
     private readonly env: Environment,
+    private readonly patchFile: ModelPatchFile,
     options: ToolRunnerOptions,
   ) {
     this.problemStatement = options.problemStatement;
@@ -62,7 +64,7 @@ export class ToolRunner {
         return { observation: await runStrReplaceEditor(this.env, action.values) };
       case 'submit': {
         this.consecutiveTimeouts = 0;
-        const result = await runSubmit(this.env, this.submitStagesDone, this.problemStatement);
+        const result = await runSubmit(this.env, this.patchFile, this.submitStagesDone, this.problemStatement);
         this.submitStagesDone++;
         return result.kind === 'submitted'
           ? { observation: result.observation, submission: result.patch }
