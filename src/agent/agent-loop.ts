@@ -33,7 +33,7 @@ export interface AgentLimits {
   maxConsecutiveTimeouts: number;
   /** Tool execution time, checked before each step (total_execution_timeout). @default 1800 */
   totalExecutionS: number;
-  /** Wall-clock time of the whole rollout, checked before each model call. @default none */
+  /** Wall-clock time of the whole rollout, checked before each model call and enforced during it. @default none */
   wallClockS?: number;
 }
 
@@ -82,20 +82,29 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
   const tools = new ToolRunner(env, patchFile, { ...limits, problemStatement: instance.problem_statement });
   const started = performance.now();
 
+  const wallClockExit = () => new AgentExit('exit_timeout', 'Exit due to the rollout wall-clock limit', 'wall_clock');
   const callModel = async (history: ChatMessage[]): Promise<ModelTurn> => {
     if (recorder.modelCalls >= limits.maxModelCalls) throw new AgentExit('exit_step_limit', 'Exit due to cost limit');
-    if (limits.wallClockS !== undefined && (performance.now() - started) / 1000 > limits.wallClockS) {
-      throw new AgentExit('exit_timeout', 'Exit due to the rollout wall-clock limit', 'wall_clock');
+    const deadline = limits.wallClockS === undefined ? undefined : new Deadline(started + limits.wallClockS * 1000, signal);
+    if (deadline?.passed) throw wallClockExit();
+    const callSignal = deadline?.signal ?? signal;
+    try {
+      return await withRetries(
+        async () => {
+          const { sampling } = await applyBudget(options.budget, client, history, SERA_TOOLS, options.sampling, callSignal);
+          return client.complete(history, SERA_TOOLS, sampling, callSignal);
+        },
+        options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        callSignal,
+        () => recorder.countRetry(),
+      );
+    } catch (err) {
+      // The rollout's own limit aborted the request in flight: the run ends, it is not interrupted.
+      if (deadline?.passed && !signal?.aborted) throw wallClockExit();
+      throw err;
+    } finally {
+      deadline?.dispose();
     }
-    return withRetries(
-      async () => {
-        const { sampling } = await applyBudget(options.budget, client, history, SERA_TOOLS, options.sampling, signal);
-        return client.complete(history, SERA_TOOLS, sampling, signal);
-      },
-      options.retryPolicy ?? DEFAULT_RETRY_POLICY,
-      signal,
-      () => recorder.countRetry(),
-    );
   };
 
   const snapshot = async (): Promise<void> => {
@@ -184,5 +193,38 @@ async function autosubmit(
   } catch (err) {
     if (!(err instanceof EnvironmentUnavailableError)) throw err;
     return { ...ending, autosubmitted: patchFile.last.trim() !== '', submission: submission(patchFile.last) };
+  }
+}
+
+/** The caller's signal, aborted also when the rollout's wall-clock limit passes. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private fired = false;
+  private readonly onAbort = (): void => this.controller.abort();
+
+  constructor(
+    private readonly atMs: number,
+    private readonly outer: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, Math.max(0, atMs - performance.now()));
+    if (outer?.aborted) this.controller.abort();
+    outer?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get passed(): boolean {
+    return this.fired || performance.now() >= this.atMs;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.onAbort);
   }
 }

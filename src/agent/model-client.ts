@@ -4,6 +4,7 @@
  * (SDK maxRetries 0): the agent loop retries in one place (retry.ts).
  */
 import OpenAI from 'openai';
+import { z } from 'zod';
 import { InputError, InterruptedError } from '../errors.js';
 import type { ModelToolCall } from './action-parser.js';
 import { classifyModelError, ModelCallError } from './model-errors.js';
@@ -50,8 +51,36 @@ export interface ModelClientOptions {
   apiKey?: string;
   /** Name of the environment variable holding the key (e.g. OPENAI_API_KEY); unset → InputError. */
   apiKeyEnv?: string;
+  /**
+   * Seconds one request may take, the whole body included; past it the request is aborted and the
+   * failure is retryable (a hung server is never the model's failure). @default 600
+   */
   requestTimeoutS?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_S = 600;
+
+/**
+ * What a chat completion must hold for us to read it. A 200 without it (truncated JSON, no choices, a
+ * choice without a message) is the server's fault, retried like a 5xx.
+ */
+const CompletionBodySchema = z.object({
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          content: z.string().nullable().optional(),
+          tool_calls: z
+            .array(z.object({ id: z.string(), type: z.string(), function: z.object({ name: z.string(), arguments: z.string() }).optional() }))
+            .nullable()
+            .optional(),
+        }),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
+    .min(1),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).nullable().optional(),
+});
 
 interface ServerModel {
   id: string;
@@ -60,13 +89,14 @@ interface ServerModel {
 
 export async function connectModelClient(options: ModelClientOptions): Promise<ModelClient> {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const requestTimeoutS = options.requestTimeoutS ?? DEFAULT_REQUEST_TIMEOUT_S;
   const apiKey = options.apiKey ?? keyFromEnvironment(options.apiKeyEnv);
   const sdk = new OpenAI({
     baseURL: baseUrl,
     // Without a key the SDK would fall back to OPENAI_API_KEY and send it to whatever server this is.
     apiKey: apiKey ?? 'not-needed',
     maxRetries: 0,
-    timeout: (options.requestTimeoutS ?? 3600) * 1000,
+    timeout: requestTimeoutS * 1000,
     fetch: nestVllmErrors,
   });
   const models = await listModels(sdk);
@@ -75,7 +105,7 @@ export async function connectModelClient(options: ModelClientOptions): Promise<M
   if (!card) {
     throw new InputError(`--model ${chosen}: the server at ${baseUrl} serves ${models.map((m) => m.id).join(', ') || 'no model'}`);
   }
-  return new OpenAIModelClient(sdk, baseUrl, card.id, card.maxModelLen, apiKey);
+  return new OpenAIModelClient(sdk, baseUrl, card.id, card.maxModelLen, apiKey, requestTimeoutS);
 }
 
 function keyFromEnvironment(name: string | undefined): string | undefined {
@@ -112,13 +142,13 @@ class OpenAIModelClient implements ModelClient {
     readonly model: string,
     readonly maxModelLen: number | undefined,
     private readonly apiKey: string | undefined,
+    private readonly requestTimeoutS: number,
   ) {}
 
   async complete(messages: ChatMessage[], tools: readonly ToolSchema[], sampling: Sampling, signal?: AbortSignal): Promise<ModelTurn> {
     const started = performance.now();
-    let response: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      response = await this.sdk.chat.completions.create(
+    const body = await this.withDeadline(signal, async (requestSignal) => {
+      const response = await this.sdk.chat.completions.create(
         {
           model: this.model,
           messages: messages as unknown as OpenAI.Chat.Completions.ChatCompletionMessageParam[],
@@ -129,15 +159,19 @@ class OpenAIModelClient implements ModelClient {
           ...(sampling.maxTokens !== undefined ? { max_tokens: sampling.maxTokens } : {}),
           ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
         },
-        { signal },
+        { signal: requestSignal },
       );
-    } catch (err) {
-      throw toModelCallError(err);
+      return response as unknown;
+    });
+    const parsed = CompletionBodySchema.safeParse(body);
+    if (!parsed.success) {
+      const shown = typeof body === 'string' ? body : JSON.stringify(body);
+      throw new ModelCallError('retryable', `the server answered 200 without a valid chat completion: ${String(shown).slice(0, 300)}`, 200);
     }
-    const choice = response.choices[0];
-    if (!choice) throw new ModelCallError('retryable', 'the server returned no choices');
+    const response = parsed.data;
+    const choice = response.choices[0]!;
     const toolCalls = (choice.message.tool_calls ?? []).flatMap((call): ModelToolCall[] =>
-      call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+      call.type === 'function' && call.function ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
     );
     return {
       content: choice.message.content ?? '',
@@ -149,6 +183,38 @@ class OpenAIModelClient implements ModelClient {
       finishReason: choice.finish_reason ?? null,
       latencyS: (performance.now() - started) / 1000,
     };
+  }
+
+  /**
+   * Runs one request under its own deadline, the body included (the SDK's timeout stops at the
+   * headers). The caller's abort is an interrupt; the deadline is a retryable fault; a body that is not
+   * JSON is a retryable fault too.
+   */
+  private async withDeadline<T>(signal: AbortSignal | undefined, request: (requestSignal: AbortSignal) => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw new InterruptedError();
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.requestTimeoutS * 1000);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await request(controller.signal);
+    } catch (err) {
+      if (signal?.aborted) throw new InterruptedError();
+      if (timedOut) {
+        throw new ModelCallError('retryable', `no complete answer within ${this.requestTimeoutS} s (--request-timeout); the request was aborted`, undefined, { cause: err });
+      }
+      if (err instanceof SyntaxError) {
+        throw new ModelCallError('retryable', `the server answered 200 with a body that is not JSON: ${err.message}`, 200, { cause: err });
+      }
+      throw toModelCallError(err);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   async countTokens(messages: ChatMessage[], tools: readonly ToolSchema[], signal?: AbortSignal): Promise<TokenCount> {

@@ -19,15 +19,24 @@ export class ModelCallError extends HarnessError {
 }
 
 const CONTEXT_OVERFLOW = [
-  // "This model's maximum context length is 32768 tokens. However, you requested 33000 tokens (...)"
+  // serving_engine.py `_validate_input`, vLLM 0.4-0.10: "This model's maximum context length is 32768 tokens.
+  // However, you requested 33000 tokens (32000 in the messages, 1000 in the completion). Please reduce ..."
+  // and "... However, you requested 33000 tokens in the messages, Please reduce the length of the messages.";
+  // the renderer of later releases: "... However, your request has 40000 input tokens. Please reduce the
+  // length of the input messages." and "... However, you requested 1000 output tokens and your prompt
+  // contains at least 32000 input tokens ..."
   /maximum context length is \d+ tokens/i,
+  // "'max_tokens' or 'max_completion_tokens' is too large: 2000. This model's maximum context length is ..."
+  /'max_tokens' or 'max_completion_tokens' is too large/i,
   // max_tokens defaulted to max_model_len - prompt_len and the prompt filled the window
   /max_tokens must be at least 1, got/i,
-  // "'max_tokens' or 'max_completion_tokens' is too large: N. This model's maximum context length is ..."
-  /'max_tokens' or 'max_completion_tokens' is too large/i,
-  // litellm / SWE-agent, and vLLM V1: "The decoder prompt (length N) is longer than the maximum model length of M"
-  /is longer than the model's context length/i,
+  // "Input length (66001) exceeds model's maximum context length (65536)."
+  /exceeds (?:the )?model's maximum context length/i,
+  // The V1 engine's processor: "The decoder prompt (length 33000) is longer than the maximum model length of
+  // 32768. Make sure that `max_model_len` is no smaller than the number of text tokens."
   /is longer than the maximum model length/i,
+  // litellm, as SWE-agent matched it
+  /is longer than the model's context length/i,
 ];
 
 const RETRYABLE_STATUS = new Set([408, 409, 429]);

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { PREFLIGHT_PROMPT } from './preflight.js';
 import type { ReplayScript, ReplayTurn } from './replay-script.js';
 
 export interface ChatRequestBody {
@@ -23,8 +24,11 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
 }
 
-/** What an interceptor may do instead of replaying: answer with a status and body, or drop the connection. */
-export type InterceptAction = { status: number; body: unknown } | 'reset';
+/**
+ * What an interceptor may do instead of replaying: answer with a status and a JSON body or a raw text
+ * body, drop the connection, or never answer (the connection stays open until the server closes).
+ */
+export type InterceptAction = { status: number; body: unknown } | { status: number; rawBody: string } | 'reset' | 'hang';
 
 export interface ReplayServerOptions {
   /** Called for each chat completion before replaying; return an action to answer differently. */
@@ -54,6 +58,8 @@ export function contextLengthMessage(maxModelLen: number, promptTokens: number, 
 }
 
 const SUBMIT_TURN: ReplayTurn = { content: '', tool_calls: [{ name: 'submit', arguments: {} }] };
+/** The answer to `run`'s preflight request (preflight.ts), as a served SERA would give it. */
+const PREFLIGHT_TURN: ReplayTurn = { content: '', tool_calls: [{ name: 'bash', arguments: { command: 'echo ok' } }] };
 
 export async function startReplayServer(script: ReplayScript, options: ReplayServerOptions = {}): Promise<ReplayServer> {
   const requests: RecordedRequest[] = [];
@@ -65,6 +71,7 @@ export async function startReplayServer(script: ReplayScript, options: ReplaySer
     const messages = body.messages ?? [];
     const firstUser = messages.find((m) => m.role === 'user');
     const text = typeof firstUser?.content === 'string' ? firstUser.content : JSON.stringify(firstUser?.content ?? '');
+    if (text === PREFLIGHT_PROMPT) return PREFLIGHT_TURN;
     const conversation = script.conversations.find((c) => text.includes(c.match));
     if (!conversation) return undefined;
     const key = `${conversation.match}\0${body.seed ?? ''}`;
@@ -122,6 +129,11 @@ export async function startReplayServer(script: ReplayScript, options: ReplaySer
           const action = options.intercept?.(body, chatCount);
           chatCount++;
           if (action === 'reset') return req.socket.destroy();
+          if (action === 'hang') return undefined;
+          if (action && 'rawBody' in action) {
+            res.writeHead(action.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(action.rawBody) });
+            return res.end(action.rawBody);
+          }
           if (action) return sendJson(res, action.status, action.body);
           return chat(body, res);
         }

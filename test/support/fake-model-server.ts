@@ -1,9 +1,17 @@
 /**
  * The fake model server of the unit tests: the replay server (src/agent/replay-server.ts) with fault
  * injection by chat-request index (429, 500, connection reset, context-length errors in vLLM's current
- * and pre-0.10 shapes) and helpers for scripted turns, including malformed, missing and extra tool calls.
+ * and pre-0.10 shapes, a vLLM started without tool calling or asked for another model, a 200 that is no
+ * completion, a response that never comes) and helpers for scripted turns, including malformed, missing
+ * and extra tool calls.
  */
-import { contextLengthMessage, startReplayServer, type InterceptAction, type ReplayServer } from '../../src/agent/replay-server.js';
+import {
+  contextLengthMessage,
+  startReplayServer,
+  type ChatRequestBody,
+  type InterceptAction,
+  type ReplayServer,
+} from '../../src/agent/replay-server.js';
 import { ReplayScriptSchema, type ReplayConversation, type ReplayTurn } from '../../src/agent/replay-script.js';
 
 export type Fault =
@@ -16,7 +24,21 @@ export type Fault =
   /** The same, flat `{"object": "error", ...}` (vLLM < 0.10). */
   | 'context_overflow_flat'
   /** vLLM when max_tokens defaulted to what is left and nothing is left. */
-  | 'max_tokens_at_least_1';
+  | 'max_tokens_at_least_1'
+  /** vLLM started without --enable-auto-tool-choice --tool-call-parser (serving_chat.py, a 400). */
+  | 'no_tool_calling'
+  /** vLLM asked for a model it does not serve (serving_engine.py `_check_model`, a 404). */
+  | 'wrong_model'
+  /** A 200 whose JSON body is cut short. */
+  | 'truncated_json'
+  /** A 200 completion with an empty `choices`. */
+  | 'no_choices'
+  /** A 200 completion whose choice has no `message`. */
+  | 'choice_without_message'
+  /** A 200 completion whose tool call is in the text: the server's tool parser did not match the model. */
+  | 'tool_call_in_text'
+  /** Headers and body never come. */
+  | 'hang';
 
 export interface FakeModelServerOptions {
   conversations: ReplayConversation[];
@@ -26,9 +48,29 @@ export interface FakeModelServerOptions {
   faults?: Record<number, Fault> | ((index: number) => Fault | undefined);
 }
 
-function faultResponse(fault: Fault, maxModelLen: number): InterceptAction {
+export const TOOL_CALL_IN_TEXT = '<tool_call>\n{"name": "bash", "arguments": {"command": "echo ok"}}\n</tool_call>';
+
+function completion(choices: unknown[]): unknown {
+  return { id: 'chatcmpl-fault', object: 'chat.completion', created: 0, model: 'sera-fake', choices, usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } };
+}
+
+function faultResponse(fault: Fault, maxModelLen: number, body: ChatRequestBody): InterceptAction {
   const error = (status: number, message: string, type = 'BadRequestError') => ({ error: { message, type, param: null, code: status } });
   switch (fault) {
+    case 'hang':
+      return 'hang';
+    case 'no_tool_calling':
+      return { status: 400, body: error(400, '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set') };
+    case 'wrong_model':
+      return { status: 404, body: error(404, `The model \`${body.model}\` does not exist.`, 'NotFoundError') };
+    case 'truncated_json':
+      return { status: 200, rawBody: JSON.stringify(completion([{ index: 0, message: { role: 'assistant', content: 'ok' } }])).slice(0, 60) };
+    case 'no_choices':
+      return { status: 200, body: completion([]) };
+    case 'choice_without_message':
+      return { status: 200, body: completion([{ index: 0, finish_reason: 'stop' }]) };
+    case 'tool_call_in_text':
+      return { status: 200, body: completion([{ index: 0, message: { role: 'assistant', content: TOOL_CALL_IN_TEXT, tool_calls: [] }, finish_reason: 'stop' }]) };
     case 'reset':
       return 'reset';
     case 'rate_limit':
@@ -58,9 +100,9 @@ export async function startFakeModelServer(options: FakeModelServerOptions): Pro
   const faultAt = (index: number): Fault | undefined =>
     typeof options.faults === 'function' ? options.faults(index) : options.faults?.[index];
   return startReplayServer(script, {
-    intercept: (_body, index) => {
+    intercept: (body, index) => {
       const fault = faultAt(index);
-      return fault ? faultResponse(fault, script.max_model_len) : undefined;
+      return fault ? faultResponse(fault, script.max_model_len, body) : undefined;
     },
   });
 }

@@ -53,6 +53,58 @@ describe('model server faults', () => {
     },
   );
 
+  it.each(['truncated_json', 'no_choices', 'choice_without_message'] as const)(
+    'retries a 200 that is no completion (%s) as a server fault, then carries on',
+    async (fault) => {
+      run = await runScripted({ turns: [turn.editor(FIX), turn.submit(), turn.submit()], faults: { 1: fault } });
+      expect(run.trajectory).toMatchObject({ exit_status: 'submitted', autosubmitted: false });
+      expect(run.trajectory.stats.infrastructure_retries).toBe(1);
+      expect(run.trajectory.submission).toContain('+    return a + b');
+      expect(chatRequests(run.server)).toHaveLength(4);
+    },
+  );
+
+  it.each(['truncated_json', 'no_choices', 'choice_without_message'] as const)(
+    'counts a 200 that is never a completion (%s) as infrastructure, not as the model failing',
+    async (fault) => {
+      run = await runScripted({ turns: [turn.editor(FIX), turn.submit()], faults: (i) => (i >= 1 ? fault : undefined) });
+      expect(run.trajectory.exit_status).toBe('exit_infrastructure');
+      expect(run.trajectory.error?.code).toBe('model_unavailable');
+      expect(run.trajectory.error?.message).toMatch(/200 (without a valid chat completion|with a body that is not JSON)/);
+      expect(run.trajectory.submission).toContain('+    return a + b');
+      expect(chatRequests(run.server)).toHaveLength(4);
+    },
+  );
+
+  it('cuts a hung response at --request-timeout and retries it', async () => {
+    const started = performance.now();
+    run = await runScripted({ turns: [turn.submit(), turn.submit()], faults: { 0: 'hang' }, requestTimeoutS: 0.5 });
+    expect(run.trajectory.exit_status).toBe('submitted');
+    expect(run.trajectory.stats.infrastructure_retries).toBe(1);
+    expect(chatRequests(run.server)).toHaveLength(3);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('counts a server that always hangs as infrastructure', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.submit()], faults: (i) => (i >= 1 ? 'hang' : undefined), requestTimeoutS: 0.3 });
+    expect(run.trajectory).toMatchObject({ exit_status: 'exit_infrastructure', error: { code: 'model_unavailable' } });
+    expect(run.trajectory.error?.message).toMatch(/--request-timeout/);
+  });
+
+  it('enforces --rollout-timeout while a request is in flight, aborting it', async () => {
+    const started = performance.now();
+    run = await runScripted({
+      turns: [turn.editor(FIX), turn.submit()],
+      faults: { 1: 'hang' },
+      requestTimeoutS: 600,
+      limits: { wallClockS: 1.5 },
+    });
+    expect(run.trajectory).toMatchObject({ exit_status: 'exit_timeout', error: { code: 'wall_clock' }, autosubmitted: true });
+    expect(run.trajectory.submission).toContain('+    return a + b');
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(chatRequests(run.server)).toHaveLength(2);
+  });
+
   it('keeps the API key out of the trajectory while sending it to the server', async () => {
     const apiKey = 'sk-test-secret-4242';
     run = await runScripted({ turns: [turn.bash('env'), turn.submit(), turn.submit()], apiKey });
@@ -142,6 +194,16 @@ describe('model client', () => {
     ).toBe('context_overflow');
     expect(classifyModelError(400, 'max_tokens must be at least 1, got -12.')).toBe('context_overflow');
     expect(classifyModelError(400, 'The prompt is longer than the model\'s context length')).toBe('context_overflow');
+    for (const vllm of [
+      "This model's maximum context length is 32768 tokens. However, you requested 33000 tokens in the messages, Please reduce the length of the messages.",
+      "This model's maximum context length is 32768 tokens. However, your request has 40000 input tokens. Please reduce the length of the input messages.",
+      "This model's maximum context length is 32768 tokens. However, you requested 1000 output tokens and your prompt contains at least 32000 input tokens, for a total of at least 33000 tokens.",
+      "'max_tokens' or 'max_completion_tokens' is too large: 2000. This model's maximum context length is 32768 tokens and your request has 31000 input tokens (2000 > 32768 - 31000).",
+      "Input length (66001) exceeds model's maximum context length (65536).",
+      'The decoder prompt (length 33000) is longer than the maximum model length of 32768. Make sure that `max_model_len` is no smaller than the number of text tokens.',
+    ]) {
+      expect(classifyModelError(400, vllm), vllm).toBe('context_overflow');
+    }
     expect(classifyModelError(400, 'Invalid value for tool_choice')).toBe('fatal');
     expect(classifyModelError(401, 'Unauthorized')).toBe('fatal');
   });

@@ -27,6 +27,7 @@ export interface ScriptedRunOptions {
   maxTokens?: number;
   apiKey?: string;
   apiKeyEnv?: string;
+  requestTimeoutS?: number;
   signal?: AbortSignal;
 }
 
@@ -39,7 +40,7 @@ export async function runScripted(options: ScriptedRunOptions): Promise<Scripted
   const repo = await makeTempRepo(options.files ?? { 'calc.py': 'def add(a, b):\n    return a - b\n' });
   const snapshots: Trajectory[] = [];
   try {
-    const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey, apiKeyEnv: options.apiKeyEnv });
+    const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey, apiKeyEnv: options.apiKeyEnv, requestTimeoutS: options.requestTimeoutS });
     const trajectory = await runAgent({
       env: repo.env,
       instance: { instance_id: 'demo__calc-7', problem_statement: PROBLEM, base_commit: repo.baseCommit },
