@@ -161,6 +161,21 @@ describe('context budgets', () => {
     expect(run.trajectory.autosubmitted).toBe(true);
   });
 
+  it('clamps --max-tokens to what the window leaves when the server enforces the budget itself', async () => {
+    run = await runScripted({ turns: [turn.bash('ls'), turn.submit(), turn.submit()], maxModelLen: 8192, budget: { contextTokens: 8192 }, maxTokens: 8000 });
+    const chats = chatRequests(run.server);
+    const prompt0 = Math.ceil((JSON.stringify(chats[0]!.body.messages).length + JSON.stringify(chats[0]!.body.tools).length) / 4);
+    expect(prompt0 + 8000).toBeGreaterThan(8192);
+    expect(chats[0]!.body.max_tokens).toBe(8192 - prompt0);
+    expect(run.trajectory.exit_status).toBe('submitted');
+    expect(run.server.requests.filter((r) => r.path === '/tokenize')).toHaveLength(3);
+  });
+
+  it('leaves --max-tokens as asked when it fits the window', async () => {
+    run = await runScripted({ turns: [turn.submit(), turn.submit()], maxModelLen: 32768, budget: { contextTokens: 32768 }, maxTokens: 1000 });
+    expect(chatRequests(run.server)[0]!.body.max_tokens).toBe(1000);
+  });
+
   it('leaves the budget to the server when the endpoint has exactly that length', async () => {
     run = await runScripted({ turns: [turn.submit(), turn.submit()], maxModelLen: 32768, budget: { contextTokens: 32768 } });
     expect(run.server.requests.filter((r) => r.path === '/tokenize')).toHaveLength(0);
