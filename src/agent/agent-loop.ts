@@ -81,6 +81,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
   const patchFile = new ModelPatchFile();
   const tools = new ToolRunner(env, patchFile, { ...limits, problemStatement: instance.problem_statement });
   const started = performance.now();
+  let setUp = false;
 
   const wallClockExit = () => new AgentExit('exit_timeout', 'Exit due to the rollout wall-clock limit', 'wall_clock');
   const callModel = async (history: ChatMessage[]): Promise<ModelTurn> => {
@@ -146,6 +147,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
 
   try {
     await prepareRepository(env, instance.base_commit, instance.problem_statement, signal);
+    setUp = true;
     for (;;) {
       if (signal?.aborted) throw new InterruptedError();
       const done = await step();
@@ -156,9 +158,26 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     }
   } catch (err) {
     if (err instanceof InterruptedError || signal?.aborted) throw err instanceof InterruptedError ? err : new InterruptedError();
-    const ending = await autosubmit(env, endingFor(err), patchFile);
+    const ending = await autosubmit(env, setUp ? await modelOwnEnding(env, err) : endingFor(err), patchFile);
     return recorder.build(messages, ending);
   }
+}
+
+/**
+ * An environment that failed after setup while its container still runs failed through the model's own
+ * command (it killed its shell, deleted /testbed): upstream ends such a run as `exit_environment_error`
+ * (agents.py `forward_with_handling`, SwerexException) with autosubmission, and it is the model's
+ * outcome. A container or daemon that is gone, or an out-of-memory kill, stays infrastructure.
+ */
+async function modelOwnEnding(env: Environment, err: unknown): Promise<Omit<TrajectoryEnding, 'autosubmitted' | 'submission'>> {
+  if (!(err instanceof EnvironmentUnavailableError) || err.code === 'oom') return endingFor(err);
+  try {
+    await env.exec(['true'], { cwd: '/', timeoutS: 30 });
+  } catch (probeErr) {
+    if (probeErr instanceof EnvironmentUnavailableError) return endingFor(probeErr);
+    throw probeErr;
+  }
+  return { exitStatus: 'exit_error', error: { code: 'exit_environment_error', message: `Exit due to environment error: ${err.message}` } };
 }
 
 function openAiToolCall(call: { id: string; name: string; arguments: string }): ChatMessage {

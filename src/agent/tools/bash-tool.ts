@@ -37,7 +37,8 @@ const HEREDOC_END = 'SOUNIQUEEOF';
  */
 export async function bashSyntaxErrors(env: Environment, command: string): Promise<{ stdout: string; stderr: string } | undefined> {
   const script = `/usr/bin/env bash -n << '${HEREDOC_END}'\n${command}\n${HEREDOC_END}`;
-  const result = await env.exec(['/bin/sh', '-c', script], { timeoutS: 60 });
+  // The check does not depend on the directory; '/' keeps it working after the model deleted /testbed.
+  const result = await env.exec(['/bin/sh', '-c', script], { cwd: '/', timeoutS: 60 });
   if (result.exitCode === 0) return undefined;
   return { stdout: '', stderr: result.output };
 }

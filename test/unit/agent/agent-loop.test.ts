@@ -201,3 +201,27 @@ describe('runAgent: other endings, each autosubmitted', () => {
     expect(chatRequests(run.server)).toHaveLength(2);
   });
 });
+
+describe("runAgent: the model's own command breaks its environment", () => {
+  it('ends as exit_error (exit_environment_error) when the model kills its shell, keeping its patch', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.bash('kill -9 $$'), turn.submit()] });
+    expect(run.trajectory).toMatchObject({
+      exit_status: 'exit_error',
+      error: { code: 'exit_environment_error', message: expect.stringMatching(/^Exit due to environment error: /) },
+      autosubmitted: true,
+    });
+    expect(run.trajectory.submission).toContain(FIXED_DIFF_LINE);
+  });
+
+  it('is the model outcome, with the last patch, when the model deletes /testbed', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.bash('rm -rf /testbed'), turn.bash('ls'), turn.submit(), turn.submit()] });
+    expect(run.trajectory.exit_status).toBe('submitted');
+    expect(run.trajectory.submission).toContain(FIXED_DIFF_LINE);
+  });
+
+  it('stays infrastructure when the environment itself is gone', async () => {
+    run = await runScripted({ turns: [turn.editor(FIX), turn.bash('true'), turn.submit()], closeEnvironmentAtCall: 1 });
+    expect(run.trajectory).toMatchObject({ exit_status: 'exit_infrastructure', error: { code: 'environment_unavailable' } });
+    expect(run.trajectory.submission).toContain(FIXED_DIFF_LINE);
+  });
+});

@@ -29,13 +29,18 @@ export interface ScriptedRunOptions {
   apiKeyEnv?: string;
   requestTimeoutS?: number;
   signal?: AbortSignal;
+  /** Close the environment (as a vanished container) when this chat request (0-based) arrives. */
+  closeEnvironmentAtCall?: number;
 }
 
 export async function runScripted(options: ScriptedRunOptions): Promise<ScriptedRun> {
   const server = await startFakeModelServer({
     conversations: [{ match: PROBLEM, turns: options.turns }],
     maxModelLen: options.maxModelLen,
-    faults: options.faults,
+    faults: (index) => {
+      if (index === options.closeEnvironmentAtCall) void repo.env.close();
+      return typeof options.faults === 'function' ? options.faults(index) : options.faults?.[index];
+    },
   });
   const repo = await makeTempRepo(options.files ?? { 'calc.py': 'def add(a, b):\n    return a - b\n' });
   const snapshots: Trajectory[] = [];
