@@ -92,3 +92,25 @@ function misconfiguration(err: unknown, model: string, label: string): EndpointM
   }
   return undefined;
 }
+
+export interface Endpoint {
+  client: ModelClient;
+  /** The endpoint's URL without credentials. */
+  label: string;
+}
+
+/**
+ * Preflight every distinct endpoint once (several contexts may share one client).
+ * @returns the warnings to show; @throws as preflightEndpoint.
+ */
+export async function preflightEndpoints(endpoints: readonly Endpoint[], options: { retryPolicy?: RetryPolicy; signal?: AbortSignal } = {}): Promise<string[]> {
+  const seen = new Set<ModelClient>();
+  const warnings: string[] = [];
+  for (const { client, label } of endpoints) {
+    if (seen.has(client)) continue;
+    seen.add(client);
+    const { warning } = await preflightEndpoint(client, label, options);
+    if (warning) warnings.push(warning);
+  }
+  return warnings;
+}

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../agent/agent-loop.js';
-import { connectModelClient, type ModelClient } from '../../agent/model-client.js';
+import { connectModelClient, DEFAULT_REQUEST_TIMEOUT_S, type ModelClient } from '../../agent/model-client.js';
+import { preflightEndpoints } from '../../agent/preflight.js';
 import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
 import type { SandboxProvider } from '../../environment/sandbox-provider.js';
 import { imageNameFor } from '../../environment/images.js';
@@ -29,6 +30,7 @@ export const RunFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.s
   maxTokens: positiveInt.optional(),
   maxSteps: positiveInt,
   rolloutTimeout: positiveInt.optional(),
+  requestTimeout: positiveInt.default(DEFAULT_REQUEST_TIMEOUT_S),
   concurrency: positiveInt,
   evalWorkers: positiveInt.default(defaultWorkers()),
 });
@@ -48,7 +50,8 @@ export function addRunOptions(command: Command): Command {
     .option('--top-p <p>', 'top_p, always sent as SWE-agent does', '1')
     .option('--max-tokens <n>', 'cap on completion tokens per call (default: none, as SWE-agent)')
     .option('--max-steps <n>', 'model calls per rollout, requeries included (SERA: 115)', String(DEFAULT_LIMITS.maxModelCalls))
-    .option('--rollout-timeout <seconds>', 'wall-clock limit per rollout (exit_timeout)')
+    .option('--rollout-timeout <seconds>', 'wall-clock limit per rollout (exit_timeout), enforced during model requests too')
+    .option('--request-timeout <seconds>', 'limit per model request, body included; a hung request is aborted and retried', String(DEFAULT_REQUEST_TIMEOUT_S))
     .option('--concurrency <n>', 'rollouts at once (bound by the model server)', '8')
     .option('--eval-workers <n>', 'grading containers at once (default: min(0.75 × cores, 24))');
   addSelectionOptions(command);
@@ -81,6 +84,9 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
   const selection = await selectInstances(flags);
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
+  // One request with SERA's tools per endpoint: a server without tool calling stops the run here (exit 3).
+  const warnings = await preflightEndpoints(contexts.map((c) => ({ client: c.client, label: withoutCredentials(endpointFor(flags, c)) })));
+  for (const warning of warnings) io.stderr.write(`sera-eval ${command}: warning: ${warning}\n`);
   const removeHandlers = installCleanupHandlers({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   io.stderr.write(
@@ -142,7 +148,7 @@ async function connectContexts(flags: RunFlags, apiKey: string | undefined): Pro
     if (!clients.has(url)) {
       clients.set(
         url,
-        connectModelClient({ baseUrl: url, ...(flags.model ? { model: flags.model } : {}), ...(apiKey ? { apiKey } : {}) }).catch((err: unknown) => {
+        connectModelClient({ baseUrl: url, requestTimeoutS: flags.requestTimeout, ...(flags.model ? { model: flags.model } : {}), ...(apiKey ? { apiKey } : {}) }).catch((err: unknown) => {
           if (err instanceof InputError) throw err;
           throw new InfrastructureError('model_server_unreachable', `${withoutCredentials(url)}: GET /v1/models failed: ${errorMessage(err)}`, { cause: err });
         }),
