@@ -1,12 +1,16 @@
 /**
  * One rollout: a container from the instance image, the SERA agent against the model server, the
  * trajectory saved after every step. A finished rollout (any ending but an infrastructure one) is
- * reused on resume; an in-progress or infrastructure one is redone.
+ * reused on resume; an in-progress or infrastructure one is redone. Server faults (a 200 that is no
+ * completion, a hung request, retries run out) end as infrastructure; a model that broke its own
+ * environment (killed its shell, deleted /testbed) in a container that still runs ends as its own
+ * outcome (exit_environment_error) and is graded and kept.
  */
 import { readFile } from 'node:fs/promises';
 import { runAgent, type AgentLimits } from '../agent/agent-loop.js';
 import type { ContextBudget } from '../agent/context-budget.js';
 import type { ModelClient, Sampling } from '../agent/model-client.js';
+import type { RetryPolicy } from '../agent/retry.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
@@ -23,6 +27,8 @@ export interface RolloutInput {
   budget: ContextBudget;
   sampling: Sampling;
   limits: Partial<AgentLimits>;
+  /** Model-call retries. @default DEFAULT_RETRY_POLICY */
+  retryPolicy?: RetryPolicy;
 }
 
 export interface RolloutDeps {
@@ -67,6 +73,7 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
             context: cell.context,
             seed: cell.seed,
             limits: input.limits,
+            ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
             ...signalOf(deps),
             onStep: (snapshot) => writeJsonAtomic(file, snapshot),
           });
