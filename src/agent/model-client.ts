@@ -60,6 +60,16 @@ export interface ModelClientOptions {
 
 export const DEFAULT_REQUEST_TIMEOUT_S = 600;
 
+const TokenizeBodySchema = z.object({ count: z.number(), max_model_len: z.number() });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What a chat completion must hold for us to read it. A 200 without it (truncated JSON, no choices, a
  * choice without a message) is the server's fault, retried like a 5xx.
@@ -220,7 +230,10 @@ class OpenAIModelClient implements ModelClient {
   async countTokens(messages: ChatMessage[], tools: readonly ToolSchema[], signal?: AbortSignal): Promise<TokenCount> {
     // /tokenize lives at the server root, beside /v1 (vLLM's api_server).
     const url = `${this.baseUrl.replace(/\/v1$/, '')}/tokenize`;
+    // The same per-request deadline as a completion: a hung /tokenize is a retryable fault.
+    const requestSignal = AbortSignal.any([AbortSignal.timeout(this.requestTimeoutS * 1000), ...(signal ? [signal] : [])]);
     let response: Response;
+    let text: string;
     try {
       response = await fetch(url, {
         method: 'POST',
@@ -229,21 +242,20 @@ class OpenAIModelClient implements ModelClient {
           ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
         },
         body: JSON.stringify({ model: this.model, messages, tools, add_generation_prompt: true }),
-        signal,
+        signal: requestSignal,
       });
+      text = await response.text();
     } catch (err) {
       if (signal?.aborted) throw new InterruptedError();
       throw new ModelCallError('retryable', `POST ${url}: ${(err as Error).message}`, undefined, { cause: err });
     }
-    const text = await response.text();
     if (!response.ok) {
       throw new ModelCallError(classifyModelError(response.status, text), `POST ${url}: ${response.status} ${text}`, response.status);
     }
-    const body = JSON.parse(text) as { count?: unknown; max_model_len?: unknown };
-    if (typeof body.count !== 'number' || typeof body.max_model_len !== 'number') {
-      throw new ModelCallError('fatal', `POST ${url}: expected {count, max_model_len}, got ${text.slice(0, 200)}`);
-    }
-    return { count: body.count, maxModelLen: body.max_model_len };
+    // A 200 that is not vLLM's answer is the server's fault, retried like a completion's.
+    const parsed = TokenizeBodySchema.safeParse(parseJson(text));
+    if (!parsed.success) throw new ModelCallError('retryable', `POST ${url}: expected {count, max_model_len}, got ${text.slice(0, 200)}`, 200);
+    return { count: parsed.data.count, maxModelLen: parsed.data.max_model_len };
   }
 }
 

@@ -201,6 +201,30 @@ describe('model client', () => {
     }
   });
 
+  it('treats a hung /tokenize or one that answers 200 with no count as a retryable server fault', async () => {
+    let tokenizeCalls = 0;
+    const server = createServer((req, res) => {
+      if (req.url === '/v1/models') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model', max_model_len: 8192 }] }));
+      }
+      if (++tokenizeCalls === 1) return undefined; // never answers
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end('{"count": ');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      const client = await connectModelClient({ baseUrl: url, requestTimeoutS: 0.3 });
+      await expect(client.countTokens([], [])).rejects.toMatchObject({ kind: 'retryable' });
+      await expect(client.countTokens([], [])).rejects.toMatchObject({ kind: 'retryable', status: 200 });
+      expect(tokenizeCalls).toBe(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('classifies errors by what the caller does next', () => {
     expect(classifyModelError(undefined, 'Connection error.')).toBe('retryable');
     for (const status of [408, 409, 429, 500, 502, 503]) expect(classifyModelError(status, 'x')).toBe('retryable');
