@@ -143,6 +143,21 @@ describe.skipIf(!docker.available)('the SERA agent on real Docker', () => {
     expect(await containersLabelled(RUN_ID)).toEqual([]);
   }, 300_000);
 
+  it("keeps the model's own outcome when it kills its shell and deletes /testbed: the patch taken before is submitted", async () => {
+    const trajectory = await rollout([
+      turn.editor({ command: 'str_replace', path: TRUNCATE, old_str: '    if len(text) >= width:', new_str: '    if len(text) > width:' }),
+      turn.bash('kill -9 $$'),
+      turn.bash('rm -rf /testbed'),
+      turn.bash('ls /testbed'),
+      turn.submit(),
+      turn.submit(),
+    ]);
+    expect(trajectory.exit_status).not.toBe('exit_infrastructure');
+    expect(trajectory.steps.at(3)?.observation).toContain('No such file or directory');
+    expect(trajectory.exit_status).toBe('submitted');
+    expect(trajectory.submission).toContain('-    if len(text) >= width:\n+    if len(text) > width:');
+  });
+
   it('removes the rollout containers and exits 130 when the CLI gets SIGINT mid-run', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'sera-eval-sigint-'));
     const runId = `sigint-${process.pid}`;
