@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectModelClient } from '../../../src/agent/model-client.js';
-import { EndpointMisconfiguredError, PREFLIGHT_PROMPT, preflightEndpoint } from '../../../src/agent/preflight.js';
+import { EndpointMisconfiguredError, PREFLIGHT_PROMPT, preflightEndpoint, preflightEndpoints } from '../../../src/agent/preflight.js';
 import type { ReplayServer } from '../../../src/agent/replay-server.js';
 import { SERA_TOOLS } from '../../../src/agent/tool-schemas.js';
 import { executeRun, RunFlagsSchema } from '../../../src/cli/commands/run.js';
@@ -64,6 +64,17 @@ describe('preflightEndpoint', () => {
     const { warning } = await preflightEndpoint(client, s.url, NO_RETRY);
     expect(warning).toContain('--tool-call-parser hermes');
     expect(warning).toContain(`Raw reply:\n${TOOL_CALL_IN_TEXT}`);
+  });
+});
+
+describe('preflightEndpoints', () => {
+  it('asks each distinct endpoint once and collects the warnings', async () => {
+    const s = await serverWith('tool_call_in_text');
+    const client = await connectModelClient({ baseUrl: s.url });
+    const warnings = await preflightEndpoints([{ client, label: '32k endpoint' }, { client, label: '64k endpoint' }], NO_RETRY);
+    expect(chatRequests(s)).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^32k endpoint: /);
   });
 });
 
