@@ -14,10 +14,10 @@ const BLOCK_UNLESS_REGEX: Record<string, RegExp> = {
 };
 
 /**
- * `should_block_action` (sweagent/tools/tools.py 358 at SERA-SWE-agent a593220, line 304 in the copy SERA
- * vendored): `any(action.startswith(f) for f in blocklist)`, so every command that starts with an entry is
- * refused (`make test`, `vim x.py`, `less f`, `tail -f log`, and `video.sh`, which starts with `vi`), while
- * a prefix of an entry (`ma`) runs.
+ * `should_block_action` (sweagent/tools/tools.py 358 at SERA-SWE-agent a593220):
+ * `any(action.startswith(f) for f in blocklist)`, so every command that starts with an entry is refused
+ * (`make test`, `vim x.py`, `less f`, `tail -f log`, and `video.sh`, which starts with `vi`), while a
+ * prefix of an entry (`ma`) runs.
  */
 export function shouldBlockAction(rawAction: string): boolean {
   const action = rawAction.trim();
