@@ -106,7 +106,8 @@ export async function connectModelClient(options: ModelClientOptions): Promise<M
     // Without a key the SDK would fall back to OPENAI_API_KEY and send it to whatever server this is.
     apiKey: apiKey ?? 'not-needed',
     maxRetries: 0,
-    timeout: requestTimeoutS * 1000,
+    // Our own deadline (withDeadline) is the one that cuts a request; the SDK's only covers the headers.
+    timeout: requestTimeoutS * 1000 + 5_000,
     fetch: nestVllmErrors,
   });
   const models = await listModels(sdk);
