@@ -4,6 +4,7 @@ import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eva
 import { LOG_PARSERS, type StatusMap } from './log-parsers/index.js';
 import { findTestSpec } from './specs/find-test-spec.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
+import { universalNewlines } from './universal-newlines.js';
 
 /** Strings whose presence makes the official get_logs_eval reject a log. */
 const BAD_CODES = ['>>>>> Patch Apply Failed', '>>>>> Reset Failed', '>>>>> Tests Errored', '>>>>> Tests Timed Out'];
@@ -37,10 +38,12 @@ type Gradable = Pick<SweBenchInstance, 'repo' | 'version' | 'FAIL_TO_PASS' | 'PA
  * Grades a test log like SWE-bench's get_logs_eval + get_eval_report, with later fixes: skipped
  * FAIL_TO_PASS tests fail, missing tests fail, and a log is unusable (an error, never a verdict)
  * when its markers are missing, when the test command exited non-zero yet no test is FAILED or
- * ERROR, or when no test status was found and nothing shows the suite ran.
+ * ERROR, or when no test status was found and nothing shows the suite ran. The log is read as the
+ * official grader reads test_output.txt back (universal newlines) before anything else.
  * @throws UnknownTestSpecError for a repo/version without a spec.
  */
-export function gradeLog(log: string, instance: Gradable): LogGrade {
+export function gradeLog(rawLog: string, instance: Gradable): LogGrade {
+  const log = universalNewlines(rawLog);
   const parse = LOG_PARSERS[findTestSpec(instance.repo, instance.version).parser];
   const testExitCode = readExitCode(log);
   const unusable = (problem: string, statusMap: StatusMap = new Map()): LogGrade => ({

@@ -7,7 +7,7 @@ import { findTestSpec } from './specs/find-test-spec.js';
  * Bumped whenever a change here can change a verdict for the same inputs (parsers, grading rules,
  * eval script), so resumed runs re-grade instead of trusting old reports.
  */
-export const GRADER_VERSION = 'sera-eval-grader/1';
+export const GRADER_VERSION = 'sera-eval-grader/2';
 
 /**
  * sha256 over everything that decides a cell's verdict: the patch, the eval script (test patch,
