@@ -38,6 +38,17 @@ export interface ExecOptions {
   cwd?: string;
   env?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * Check after the command whether the out-of-memory killer ended any of its processes and say so
+   * in `outOfMemory` instead of throwing: grading needs it for eval.sh, whose own exit status is
+   * the final reset's, not the killed test runner's.
+   */
+  detectOutOfMemory?: boolean;
+}
+
+/** The kernel killed a process for memory; `limitBytes` is the environment's limit (null: none set). */
+export interface OutOfMemory {
+  limitBytes: number | null;
 }
 
 export interface ExecResult extends RunResult {
@@ -45,6 +56,8 @@ export interface ExecResult extends RunResult {
   outputBytes: number;
   /** True when output was cut to maxOutputBytes. */
   truncated: boolean;
+  /** Set only when `detectOutOfMemory` was asked and a process of the command was killed for memory. */
+  outOfMemory?: OutOfMemory;
 }
 
 export interface Environment {
@@ -74,6 +87,22 @@ export class EnvironmentUnavailableError extends InfrastructureError {
   constructor(message: string, options?: { cause?: unknown; code?: 'environment_unavailable' | 'oom' }) {
     super(options?.code ?? 'environment_unavailable', message, options);
   }
+}
+
+/** "out of memory at 8 GiB": how a memory kill is named everywhere it is reported. */
+export function outOfMemoryMessage(limitBytes: number | null): string {
+  return `out of memory at ${limitBytes === null ? "the host's memory (no limit set)" : formatBytes(limitBytes)}`;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1 && Number.isInteger(value / 1024)) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value} ${units[unit]}`;
 }
 
 export class FileNotFoundError extends Error {

@@ -1,9 +1,9 @@
 import type { SweBenchInstance } from '../dataset/schema.js';
-import type { Environment } from '../environment/environment.js';
+import { EnvironmentUnavailableError, outOfMemoryMessage, type Environment, type ExecResult } from '../environment/environment.js';
 import { HarnessError, InterruptedError } from '../errors.js';
 import { APPLY_COMMANDS, PATCH_PATH, applyAttemptScript } from './apply-chain.js';
 import { REPO_DIRECTORY, makeEvalScript } from './eval-script.js';
-import { gradeLog, type LogGrade } from './grade-log.js';
+import { gradeLog, readTestExitCode, type LogGrade } from './grade-log.js';
 import type { GradingVerdict } from './grading-verdict.js';
 import { findTestSpec } from './specs/find-test-spec.js';
 
@@ -98,16 +98,31 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
   checkAborted(signal);
   await env.writeFile(EVAL_SCRIPT_PATH, evalScript);
   const started = performance.now();
-  const result = await env.exec(['/bin/bash', EVAL_SCRIPT_PATH], {
-    cwd: REPO_DIRECTORY,
-    timeoutS: args.timeoutS,
-    maxOutputBytes: args.maxOutputBytes,
-    signal,
-  });
+  let result: ExecResult;
+  try {
+    result = await env.exec(['/bin/bash', EVAL_SCRIPT_PATH], {
+      cwd: REPO_DIRECTORY,
+      timeoutS: args.timeoutS,
+      maxOutputBytes: args.maxOutputBytes,
+      signal,
+      detectOutOfMemory: true,
+    });
+  } catch (err) {
+    // The whole container was killed for memory: the tests' own doing, as with a kill of one runner.
+    if (!(err instanceof EnvironmentUnavailableError) || err.code !== 'oom') throw err;
+    return { ...run, verdict: { kind: 'error', stage: 'tests', code: 'out_of_memory', message: err.message } };
+  }
   checkAborted(signal);
   run.tests_s = (performance.now() - started) / 1000;
   run.timedOut = result.timedOut;
   run.testOutput = result.output;
+  if (result.outOfMemory) {
+    // Checked before the log: the killed runner's log is not a verdict (the official harness sets no
+    // memory limit, so its run of the same tests would not have been cut short).
+    const exit = readTestExitCode(result.output);
+    const message = `${outOfMemoryMessage(result.outOfMemory.limitBytes)}: the kernel killed a test process${exit === null ? '' : ` (the test command exited ${exit})`}`;
+    return { ...run, testExitCode: exit, verdict: { kind: 'error', stage: 'tests', code: 'out_of_memory', message } };
+  }
   if (result.timedOut) {
     run.testOutput = `${result.output}\n\nTimeout error: ${args.timeoutS} seconds exceeded.`;
     const message = `eval.sh did not finish within ${args.timeoutS} s`;

@@ -92,10 +92,14 @@ export function gradeLog(rawLog: string, instance: Gradable): LogGrade {
 }
 
 /**
- * The last `>>>>> Test Exit Code: N` line of the log. eval.sh prints the real one after the tests
+ * The last `>>>>> Test Exit Code: N` line of the log (readTestExitCode for a raw log). eval.sh prints the real one after the tests
  * finish, so a line the tests print cannot come after it; searching the whole log (not just after
  * the end marker) keeps this right when stdout and stderr (xtrace markers) arrive unordered.
  */
+export function readTestExitCode(rawLog: string): number | null {
+  return readExitCode(universalNewlines(rawLog));
+}
+
 function readExitCode(log: string): number | null {
   const matches = [...log.matchAll(new RegExp(`^${TEST_EXIT_CODE_PREFIX}(\\d+)$`, 'gm'))];
   const last = matches.at(-1);

@@ -4,6 +4,7 @@ import {
   type Environment,
   type ExecOptions,
   type ExecResult,
+  type OutOfMemory,
   type RunOptions,
   type RunResult,
 } from '../../src/environment/environment.js';
@@ -13,6 +14,8 @@ export interface ScriptedResult {
   output?: string;
   exitCode?: number;
   timedOut?: boolean;
+  /** Reported only to a caller that asked with `detectOutOfMemory`, as DockerEnvironment does. */
+  outOfMemory?: OutOfMemory;
 }
 
 export type ExecScript = (argv: string[], options: ExecOptions, env: FakeEnvironment) => ScriptedResult | Promise<ScriptedResult>;
@@ -55,6 +58,7 @@ export class FakeEnvironment implements Environment {
       timedOut: scripted.timedOut ?? false,
       outputBytes: bytes,
       truncated,
+      ...(scripted.outOfMemory && options.detectOutOfMemory ? { outOfMemory: scripted.outOfMemory } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import Dockerode from 'dockerode';
 import { HarnessError, InfrastructureError, InterruptedError } from '../../errors.js';
 import type { Environment, ExecOptions, ExecResult, RunOptions, RunResult } from '../environment.js';
-import { EnvironmentUnavailableError, FileNotFoundError } from '../environment.js';
+import { EnvironmentUnavailableError, FileNotFoundError, outOfMemoryMessage } from '../environment.js';
 import { decodeUtf8 } from './capped-output.js';
 import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterContainer } from './container-registry.js';
 import { daemonMessage, isDaemonUnreachable, isNotFound, isPathRefusal, withDaemonRetry } from './docker-errors.js';
@@ -50,6 +50,7 @@ export class DockerEnvironment implements Environment {
     private readonly docker: Dockerode,
     private readonly container: Dockerode.Container,
     readonly workdir: string,
+    private readonly memoryLimitBytes: number | null,
   ) {}
 
   /** Create and start the container. @throws InfrastructureError 'image_unavailable', EnvironmentUnavailableError */
@@ -88,7 +89,7 @@ export class DockerEnvironment implements Environment {
       throw new EnvironmentUnavailableError(`could not create container ${options.name}: ${daemonMessage(err)}`, { cause: err });
     }
     registerContainer(docker, container.id);
-    const environment = new DockerEnvironment(docker, container, workdir);
+    const environment = new DockerEnvironment(docker, container, workdir, options.memoryBytes ?? null);
     try {
       await withDaemonRetry(`starting container ${options.name}`, () => container.start(), { signal: options.signal });
     } catch (err) {
@@ -144,14 +145,20 @@ export class DockerEnvironment implements Environment {
       }),
     );
     if (options.signal?.aborted) throw new InterruptedError();
-    if (result.exitCode === SIGKILL_EXIT && !result.timedOut) await this.assertNoNewOomKill();
-    return {
+    const decoded = {
       output: decodeUtf8(result.output.toBuffer()),
       exitCode: result.exitCode,
       timedOut: result.timedOut,
       outputBytes: result.output.totalBytes,
       truncated: result.output.truncated,
     };
+    if (options.detectOutOfMemory) {
+      await this.assertRunning();
+      const killed = await this.guard('checking for out-of-memory kills', () => this.newOomKills());
+      return killed ? { ...decoded, outOfMemory: { limitBytes: this.memoryLimitBytes } } : decoded;
+    }
+    if (result.exitCode === SIGKILL_EXIT && !result.timedOut) await this.assertNoNewOomKill();
+    return decoded;
   }
 
   readFile(path: string): Promise<Buffer> {
@@ -263,7 +270,9 @@ export class DockerEnvironment implements Environment {
     } catch (err) {
       throw new EnvironmentUnavailableError(`container ${this.container.id.slice(0, 12)} is gone: ${daemonMessage(err)}`, { cause: err });
     }
-    if (info.State.OOMKilled) throw new EnvironmentUnavailableError(`container ${info.Name} was killed for using too much memory`, { code: 'oom' });
+    if (info.State.OOMKilled) {
+      throw new EnvironmentUnavailableError(`${outOfMemoryMessage(this.memoryLimitBytes)}: the daemon reports container ${info.Name} OOMKilled`, { code: 'oom' });
+    }
     if (!info.State.Running) throw new EnvironmentUnavailableError(`container ${info.Name} is not running (${info.State.Status}, exit code ${info.State.ExitCode})`);
   }
 
@@ -273,16 +282,26 @@ export class DockerEnvironment implements Environment {
    */
   private async assertNoNewOomKill(): Promise<void> {
     await this.assertRunning();
+    if (await this.newOomKills()) {
+      throw new EnvironmentUnavailableError(`${outOfMemoryMessage(this.memoryLimitBytes)}: the kernel killed the command (exit 137)`, { code: 'oom' });
+    }
+  }
+
+  /**
+   * Whether the container's memory cgroup counted an OOM kill since the last look. The daemon's
+   * State.OOMKilled only turns true when the container itself dies; a killed child of a running
+   * container shows only in the cgroup's counter.
+   */
+  private async newOomKills(): Promise<boolean> {
     const probe = await execProcess(this.container, ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null'], {
       cwd: '/',
       maxOutputBytes: 64 * 1024,
       timeoutS: 30,
     });
     const count = Number(/oom_kill (\d+)/.exec(decodeUtf8(probe.output.toBuffer()))?.[1] ?? 0);
-    if (count > this.oomKillsSeen) {
-      this.oomKillsSeen = count;
-      throw new EnvironmentUnavailableError('the command was killed by the out-of-memory killer (exit 137)', { code: 'oom' });
-    }
+    if (count <= this.oomKillsSeen) return false;
+    this.oomKillsSeen = count;
+    return true;
   }
 }
 

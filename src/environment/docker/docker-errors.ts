@@ -4,8 +4,9 @@
  * (ECONNREFUSED, ENOENT on the unix socket, ECONNRESET mid-request).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Dockerode from 'dockerode';
 import { EnvironmentUnavailableError } from '../environment.js';
-import { errorMessage } from '../../errors.js';
+import { InfrastructureError, errorMessage } from '../../errors.js';
 
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
@@ -21,6 +22,21 @@ export function isNotFound(err: unknown): boolean {
 export function isDaemonUnreachable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && SOCKET_ERRORS.has(code);
+}
+
+/** No daemon answers at the address the client uses: the command cannot go on (exit 3). */
+export class DockerUnreachableError extends InfrastructureError {
+  constructor(address: string, options?: { cause?: unknown }) {
+    super('docker_unreachable', `cannot reach the Docker daemon at ${address}: start dockerd or set DOCKER_HOST`, options);
+  }
+}
+
+/** Where the client looks for the daemon: its unix socket, or host:port from DOCKER_HOST. */
+export function daemonAddress(docker: Dockerode): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown; protocol?: unknown };
+  if (typeof modem.socketPath === 'string' && modem.socketPath) return modem.socketPath;
+  const protocol = typeof modem.protocol === 'string' ? modem.protocol : 'http';
+  return `${protocol}://${String(modem.host)}${modem.port === undefined ? '' : `:${String(modem.port)}`}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import Dockerode from 'dockerode';
 import { DockerEnvironment } from './docker-environment.js';
 import { RUN_ID_LABEL, removeContainersByLabel } from './container-registry.js';
+import { DockerUnreachableError, daemonAddress, isDaemonUnreachable } from './docker-errors.js';
 import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
 import type { Environment } from '../environment.js';
 import { NO_DIMENSION } from '../../run-dir/layout.js';
@@ -35,6 +36,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     return this.docker;
   }
 
+  /** What every container of this run is limited to. */
+  get limits(): ContainerLimits {
+    return this.options.limits;
+  }
+
   prepareImage(image: string): Promise<void> {
     let pending = this.prepared.get(image);
     if (!pending) {
@@ -65,8 +71,14 @@ export class DockerSandboxProvider implements SandboxProvider {
     });
   }
 
-  removeLeftovers(): Promise<number> {
-    return removeContainersByLabel(this.docker, this.options.runId);
+  /** The first daemon call of a run, so a missing daemon is named here. @throws DockerUnreachableError */
+  async removeLeftovers(): Promise<number> {
+    try {
+      return await removeContainersByLabel(this.docker, this.options.runId);
+    } catch (err) {
+      if (isDaemonUnreachable(err)) throw new DockerUnreachableError(daemonAddress(this.docker), { cause: err });
+      throw err;
+    }
   }
 }
 

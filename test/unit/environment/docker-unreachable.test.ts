@@ -1,8 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { DockerEnvironment } from '../../../src/environment/docker/docker-environment.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { InterruptedError } from '../../../src/errors.js';
+import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { runCli } from '../../support/cli-runner.js';
 
 // A client for a socket nobody listens on: what the harness sees when the daemon has vanished.
 const gone = new Dockerode({ socketPath: '/nonexistent/sera-eval-docker.sock' });
@@ -20,5 +25,22 @@ describe('DockerEnvironment without a daemon', () => {
 
   it('does not start when the run was already interrupted', async () => {
     await expect(DockerEnvironment.start({ ...options, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(InterruptedError);
+  });
+});
+
+describe('a command run without a Docker daemon', () => {
+  it('names the socket and what to do, and exits 3', async () => {
+    const output = mkdtempSync(path.join(tmpdir(), 'no-daemon-'));
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///nonexistent/sera-eval-docker.sock';
+    try {
+      const run = await runCli(['evaluate', '--dataset', DEMO_DATASET_PATH, '--predictions', 'gold', '--pull', 'never', '--output', output]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('cannot reach the Docker daemon at /nonexistent/sera-eval-docker.sock: start dockerd or set DOCKER_HOST');
+      expect(run.stderr).not.toMatch(/unexpected error|ENOENT|\n\s+at /);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
   });
 });

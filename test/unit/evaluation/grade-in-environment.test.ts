@@ -84,6 +84,32 @@ describe('gradeInEnvironment', () => {
     expect(broken.verdict).toMatchObject({ kind: 'error', stage: 'log', code: 'log_unusable' });
   });
 
+  it('names an out-of-memory kill of a test process as its own error, not as a log problem', async () => {
+    // eval.sh exits 0 (its last command is the test-file reset) while the killed runner exited 137.
+    const killed = { output: evalLog(`${F2P} ... ok\nKilled`, 137), outOfMemory: { limitBytes: 8 * 1024 ** 3 } };
+    const run = await gradeInEnvironment(args(scripted(0, killed)));
+    expect(run.verdict).toEqual({
+      kind: 'error',
+      stage: 'tests',
+      code: 'out_of_memory',
+      message: 'out of memory at 8 GiB: the kernel killed a test process (the test command exited 137)',
+    });
+    expect(run.testOutput).toContain('Killed');
+    expect(run.testExitCode).toBe(137);
+    const env = scripted(0, killed);
+    await gradeInEnvironment(args(env));
+    expect(env.execCalls.at(-1)?.options.detectOutOfMemory).toBe(true);
+  });
+
+  it('names a container killed for memory during eval.sh the same way', async () => {
+    const env = new FakeEnvironment((argv) => {
+      if (argv[1] === '/eval.sh') throw new EnvironmentUnavailableError('out of memory at 512 MiB: the daemon reports container /x OOMKilled', { code: 'oom' });
+      return {};
+    });
+    const run = await gradeInEnvironment(args(env));
+    expect(run.verdict).toMatchObject({ kind: 'error', stage: 'tests', code: 'out_of_memory', message: expect.stringMatching(/^out of memory at 512 MiB/) });
+  });
+
   it('runs nothing for an empty or null patch', async () => {
     for (const patch of ['', null]) {
       const env = scripted(0, { output: PASSING_LOG });
