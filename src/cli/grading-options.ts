@@ -1,4 +1,5 @@
 /** Container and grading flags shared by `run` and `evaluate`. */
+import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -22,6 +23,7 @@ export function addContainerOptions(command: Command): Command {
     .option('--network', 'give containers network access (off by default; eval.sh re-runs the install step, which for some repos, e.g. psf/requests, needs the network to match official verdicts)')
     .option('--memory <size>', 'memory limit per container', '8g')
     .option('--pids <n>', 'process limit per container', '8192')
+    .option('--cpus <n>', "CPU quota per container, rollouts and grading alike, e.g. 2 or 1.5 (default: this machine's cores ÷ grading workers, at least 1)")
     .option('--max-output <size>', 'keep at most this much test output per instance (head and tail)', '32m')
     .option('--run-id <id>', 'name of the run; the same id resumes it (default: a timestamp)')
     .option('--output <dir>', 'root of run directories', 'results');
@@ -34,6 +36,11 @@ export const ContainerFlagsSchema = z.object({
   network: z.boolean().default(false),
   memory: ByteSizeSchema,
   pids: positiveInt,
+  cpus: z.coerce
+    .number()
+    .positive()
+    .max(os.availableParallelism(), `expected at most ${os.availableParallelism()}, this machine's cores`)
+    .optional(),
   maxOutput: ByteSizeSchema,
   runId: z.string().optional(),
   output: z.string().min(1),
@@ -45,11 +52,24 @@ export function runLayoutFor(flags: ContainerFlags, prefix: string): { runId: st
   return { runId, layout: new RunLayout(path.resolve(flags.output, runId)) };
 }
 
-export function dockerSandbox(flags: ContainerFlags, runId: string, io: CliIo): DockerSandboxProvider {
+/**
+ * `--cpus`, else the cores shared out among the grading workers (at least one each), so a fork
+ * bomb or a busy test suite in one container cannot starve the others or the host.
+ */
+export function containerCpus(flags: Pick<ContainerFlags, 'cpus'>, gradingWorkers: number): number {
+  return flags.cpus ?? Math.max(1, os.availableParallelism() / gradingWorkers);
+}
+
+export function dockerSandbox(flags: ContainerFlags, runId: string, io: CliIo, gradingWorkers: number): DockerSandboxProvider {
   return new DockerSandboxProvider({
     runId,
     pull: flags.pull,
     onPullProgress: pullProgressPrinter((text) => io.stderr.write(text)),
-    limits: { network: flags.network, memoryBytes: flags.memory, pidsLimit: flags.pids },
+    limits: {
+      network: flags.network,
+      memoryBytes: flags.memory,
+      pidsLimit: flags.pids,
+      nanoCpus: Math.round(containerCpus(flags, gradingWorkers) * 1e9),
+    },
   });
 }

@@ -54,7 +54,7 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
           'demo',
         );
         const { runId, layout } = runLayoutFor(flags, 'demo');
-        const sandbox = dockerSandbox(flags, runId, io);
+        const sandbox = dockerSandbox(flags, runId, io, flags.evalWorkers);
         const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
         io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
         await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(sandbox.client, { gitDir, imageName }), (name) =>

@@ -6,7 +6,7 @@ import { imageNameFor } from '../../environment/images.js';
 import { evaluatePredictions } from '../../pipeline/evaluate-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import { renderSummaryLine } from '../summary-line.js';
-import { ContainerFlagsSchema, addContainerOptions, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { EXIT } from '../io.js';
@@ -55,7 +55,7 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
               seeds: [],
               predictions: flags.predictions,
               image_template: flags.imageTemplate,
-              grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids },
+              grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.workers) },
             },
             instances: selection.instances,
             predictions,
@@ -63,7 +63,7 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
             workers: flags.workers,
             grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
           },
-          { sandbox: dockerSandbox(flags, runId, io), progress: io.stderr, signal: interrupt.signal },
+          { sandbox: dockerSandbox(flags, runId, io, flags.workers), progress: io.stderr, signal: interrupt.signal },
         );
         io.stdout.write(renderSummaryLine(summary, layout.root));
         return EXIT.ok;

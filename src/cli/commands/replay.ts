@@ -56,7 +56,7 @@ export function registerReplay(program: Command, io: CliIo, schedule: Schedule):
       const { runId, layout } = runLayoutFor(flags, 'replay');
       const replay = await startReplayServer(replayScriptFor(recorded, flags.context[0]!.tokens));
       try {
-        await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, dockerSandbox(flags, runId, io), io);
+        await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, dockerSandbox(flags, runId, io, flags.evalWorkers), io);
       } finally {
         await replay.close();
       }

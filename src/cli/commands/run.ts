@@ -11,7 +11,7 @@ import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js'
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
-import { ContainerFlagsSchema, addContainerOptions, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextBudget } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances } from '../selection.js';
@@ -72,7 +72,7 @@ export function registerRun(program: Command, io: CliIo, schedule: Schedule): vo
     schedule(async () => {
       const flags = parseFlags(RunFlagsSchema, raw, 'run');
       const { runId, layout } = runLayoutFor(flags, 'run');
-      const summary = await executeRun(flags, runId, layout, dockerSandbox(flags, runId, io), io);
+      const summary = await executeRun(flags, runId, layout, dockerSandbox(flags, runId, io, flags.evalWorkers), io);
       io.stdout.write(renderSummaryLine(summary, layout.root));
       return EXIT.ok;
     }),
@@ -110,7 +110,7 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
           sampling: { temperature: flags.temperature, top_p: flags.topP, max_tokens: flags.maxTokens ?? null },
           limits: { max_steps: flags.maxSteps, rollout_timeout_s: flags.rolloutTimeout ?? null },
           image_template: flags.imageTemplate,
-          grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids },
+          grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.evalWorkers) },
         },
         instances: selection.instances,
         contexts,
