@@ -1,5 +1,29 @@
 import { z } from 'zod';
 
+/** SWE-bench 5.x PARSER_REGISTRY names of the Python log parsers (log_parsers/__init__.py at v5.0.2). */
+export const SHIPPED_PARSER_NAMES = [
+  'parse_log_pytest',
+  'parse_log_pytest_options',
+  'parse_log_django',
+  'parse_log_pytest_v2',
+  'parse_log_seaborn',
+  'parse_log_sympy',
+  'parse_log_matplotlib',
+  'parse_log_astroid',
+  'parse_log_flask',
+  'parse_log_marshmallow',
+  'parse_log_pvlib',
+  'parse_log_pyvista',
+  'parse_log_sqlfluff',
+  'parse_log_xarray',
+  'parse_log_pydicom',
+  'parse_log_requests',
+  'parse_log_pylint',
+  'parse_log_astropy',
+  'parse_log_scikit',
+  'parse_log_sphinx',
+] as const;
+
 /** A list that arrives either as a JSON-encoded string (Hugging Face) or as an array. */
 const JsonStringList = z.union([
   z.array(z.string()),
@@ -32,7 +56,19 @@ export const SweBenchInstanceSchema = z
     environment_setup_commit: z.string().default(''),
     difficulty: z.string().optional().describe('Verified only, e.g. "<15 min fix"'),
     image_name: z.string().optional().describe('an explicit image for this instance; overrides the template'),
+    // SWE-bench 5.x columns: the official harness grades with these instead of its repo specs.
+    eval_script: z.string().min(1).optional().describe('SWE-bench 5.x: the eval.sh to run, as shipped (the exit-code lines are added as 5.x adds them)'),
+    log_parser: z
+      .enum(SHIPPED_PARSER_NAMES)
+      .optional()
+      .describe('SWE-bench 5.x: the PARSER_REGISTRY name of the Python log parser'),
+    image: z.string().min(1).optional().describe('SWE-bench 5.x: the instance image; used unless image_name is set'),
+    eval_type: z
+      .literal('pass_and_fail', { message: 'expected "pass_and_fail"; sera-eval grades Python instances only' })
+      .optional()
+      .describe('SWE-bench 5.x: how FAIL_TO_PASS/PASS_TO_PASS are graded'),
   })
   .passthrough();
 
 export type SweBenchInstance = z.infer<typeof SweBenchInstanceSchema>;
+export type ShippedParserName = (typeof SHIPPED_PARSER_NAMES)[number];

@@ -33,13 +33,17 @@ export function resolveImageTemplate(templateOrPreset: string): string {
 }
 
 /**
- * The image for one instance: the row's own `image_name` when it has one, else the template with
+ * The image for one instance: the row's own `image_name` (or SWE-bench 5.x `image`) when it has one, else the template with
  * `{id}` replaced by the lowercased instance id. Docker Hub forbids `__` in repository names, so
  * for a Docker Hub name with a namespace (no registry host) every `__` becomes `_1776_`, as the
  * official harness and SWE-agent write it; other registries and local names keep `__`.
  */
-export function imageNameFor(instance: { instance_id: string; image_name?: string | undefined }, templateOrPreset: string = 'swebench'): string {
-  if (instance.image_name) return instance.image_name;
+export function imageNameFor(
+  instance: { instance_id: string; image_name?: string | undefined; image?: string | undefined },
+  templateOrPreset: string = 'swebench',
+): string {
+  const own = instance.image_name ?? instance.image;
+  if (own) return own;
   const name = resolveImageTemplate(templateOrPreset).replaceAll('{id}', instance.instance_id).toLowerCase();
   return isDockerHubNamespaced(name) ? name.replaceAll('__', '_1776_') : name;
 }

@@ -2,6 +2,7 @@ import type { SweBenchInstance } from '../dataset/schema.js';
 import type { TestSpec } from './specs/test-spec.js';
 import { testDirectives } from './test-directives.js';
 import { testPatchFiles } from './test-patch-files.js';
+import { beforeTestsRepair } from './specs/instance-repairs.js';
 
 export const REPO_DIRECTORY = '/testbed';
 export const START_TEST_OUTPUT = '>>>>> Start Test Output';
@@ -9,7 +10,8 @@ export const END_TEST_OUTPUT = '>>>>> End Test Output';
 /** Printed by eval.sh after the end marker (SWE-bench v5), so grading can check the runner's exit status. */
 export const TEST_EXIT_CODE_PREFIX = '>>>>> Test Exit Code: ';
 const HEREDOC_DELIMITER = 'EOF_114329324912';
-const EXIT_CODE_VARIABLE = 'SWE_BENCH_TEST_EXIT_CODE';
+/** TEST_EXIT_CODE_VAR of SWE-bench 5.x (harness/constants/__init__.py:55 at v5.0.2). */
+export const EXIT_CODE_VARIABLE = 'SWEBENCH_TEST_EXIT_CODE';
 
 /** The command that runs the instance's tests: the spec's test_cmd followed by its directives. */
 export function testCommand(instance: Pick<SweBenchInstance, 'test_patch'>, spec: TestSpec): string {
@@ -17,13 +19,14 @@ export function testCommand(instance: Pick<SweBenchInstance, 'test_patch'>, spec
 }
 
 /**
- * eval.sh in the order of SWE-bench's make_eval_script_list_py, with two later fixes: the exit code
- * line (v5) and `rm -f` for files the test patch only adds instead of a path-less `git checkout
- * <base>` that would move HEAD off the image's setup commit (#518, fixed by #539).
+ * eval.sh in the order of SWE-bench's make_eval_script_list_py, with later fixes: the exit code
+ * line (v5), `rm -f` for files the test patch only adds instead of a path-less `git checkout
+ * <base>` that would move HEAD off the image's setup commit (#518, fixed by #539), and the
+ * per-instance lines 5.x runs before the tests (specs/instance-repairs.ts).
  * No `set -e`: the final test-file reset must run even when the tests fail.
  */
 export function makeEvalScript(
-  instance: Pick<SweBenchInstance, 'base_commit' | 'test_patch'>,
+  instance: Pick<SweBenchInstance, 'instance_id' | 'base_commit' | 'test_patch'>,
   spec: TestSpec,
 ): string {
   const { modified, added } = testPatchFiles(instance.test_patch);
@@ -45,6 +48,7 @@ export function makeEvalScript(
     ...(spec.install === undefined ? [] : [spec.install]),
     ...resetTestFiles,
     `git apply -v - <<'${HEREDOC_DELIMITER}'\n${instance.test_patch}\n${HEREDOC_DELIMITER}`,
+    ...beforeTestsRepair(instance.instance_id),
     `: '${START_TEST_OUTPUT}'`,
     testCommand(instance, spec),
     `${EXIT_CODE_VARIABLE}=$?`,

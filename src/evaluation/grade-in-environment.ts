@@ -2,10 +2,10 @@ import type { SweBenchInstance } from '../dataset/schema.js';
 import { EnvironmentUnavailableError, outOfMemoryMessage, type Environment, type ExecResult } from '../environment/environment.js';
 import { HarnessError, InterruptedError } from '../errors.js';
 import { APPLY_COMMANDS, PATCH_PATH, applyAttemptScript } from './apply-chain.js';
-import { REPO_DIRECTORY, makeEvalScript } from './eval-script.js';
+import { REPO_DIRECTORY } from './eval-script.js';
 import { gradeLog, readTestExitCode, type LogGrade } from './grade-log.js';
 import type { GradingVerdict } from './grading-verdict.js';
-import { findTestSpec } from './specs/find-test-spec.js';
+import { gradingPlan, type GradingPlan } from './shipped-eval.js';
 
 export const EVAL_SCRIPT_PATH = '/eval.sh';
 const APPLY_TIMEOUT_S = 300;
@@ -16,6 +16,8 @@ export interface GradingRun {
   verdict: GradingVerdict;
   /** eval.sh as run; null when grading stopped before it was made. */
   evalScript: string | null;
+  /** The row's own eval_script (SWE-bench 5.x), which was run: same as sera-eval's or not; null when none. */
+  shippedEvalScript: GradingPlan['shippedEvalScript'];
   /** eval.sh output (plus the timeout note); null when it did not run. */
   testOutput: string | null;
   /** Output of the winning apply attempt, or of the last one when all failed. */
@@ -51,6 +53,7 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
   const run: GradingRun = {
     verdict: { kind: 'empty_patch' },
     evalScript: null,
+    shippedEvalScript: null,
     testOutput: null,
     applyOutput: null,
     applyCommand: null,
@@ -61,15 +64,16 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
   };
   if (args.patch === null || args.patch === '') return run;
 
-  let spec;
+  let plan: GradingPlan;
   try {
-    spec = findTestSpec(instance.repo, instance.version);
+    plan = gradingPlan(instance);
   } catch (err) {
     if (!(err instanceof HarnessError)) throw err;
     return { ...run, verdict: { kind: 'error', stage: 'spec', code: err.code, message: err.message } };
   }
-  const evalScript = makeEvalScript(instance, spec);
+  const { evalScript } = plan;
   run.evalScript = evalScript;
+  run.shippedEvalScript = plan.shippedEvalScript;
 
   checkAborted(signal);
   await env.writeFile(PATCH_PATH, args.patch);

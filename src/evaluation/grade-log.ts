@@ -2,7 +2,8 @@ import type { SweBenchInstance } from '../dataset/schema.js';
 import type { Resolution, TestsStatus } from '../run-dir/schemas.js';
 import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eval-script.js';
 import { LOG_PARSERS, type StatusMap } from './log-parsers/index.js';
-import { findTestSpec } from './specs/find-test-spec.js';
+import { parserFor } from './shipped-eval.js';
+import { repairedTestLists } from './specs/instance-repairs.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
 import { universalNewlines } from './universal-newlines.js';
 
@@ -32,7 +33,7 @@ export interface LogGrade {
   testExitCode: number | null;
 }
 
-type Gradable = Pick<SweBenchInstance, 'repo' | 'version' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
+type Gradable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'log_parser'>;
 
 /**
  * Grades a test log like SWE-bench's get_logs_eval + get_eval_report, with later fixes: skipped
@@ -40,11 +41,12 @@ type Gradable = Pick<SweBenchInstance, 'repo' | 'version' | 'FAIL_TO_PASS' | 'PA
  * when its markers are missing, when the test command exited non-zero yet no test is FAILED or
  * ERROR, or when no test status was found and nothing shows the suite ran. The log is read as the
  * official grader reads test_output.txt back (universal newlines) before anything else.
- * @throws UnknownTestSpecError for a repo/version without a spec.
+ * FAIL_TO_PASS/PASS_TO_PASS carry SWE-bench 5.x's label corrections (specs/instance-repairs.ts).
+ * @throws UnknownTestSpecError for a repo/version without a spec (and no log_parser column).
  */
 export function gradeLog(rawLog: string, instance: Gradable): LogGrade {
   const log = universalNewlines(rawLog);
-  const parse = LOG_PARSERS[findTestSpec(instance.repo, instance.version).parser];
+  const parse = LOG_PARSERS[parserFor(instance)];
   const testExitCode = readExitCode(log);
   const unusable = (problem: string, statusMap: StatusMap = new Map()): LogGrade => ({
     logUsable: false,
@@ -76,15 +78,16 @@ export function gradeLog(rawLog: string, instance: Gradable): LogGrade {
     return unusable('no test results in the log and no sign that the test suite ran');
   }
 
-  const tests_status = testsReport(statusMap, instance.FAIL_TO_PASS, instance.PASS_TO_PASS);
+  const lists = repairedTestLists(instance);
+  const tests_status = testsReport(statusMap, lists.FAIL_TO_PASS, lists.PASS_TO_PASS);
   const isSkipped = (name: string): boolean => statusMap.get(name) === 'SKIPPED';
   return {
     logUsable: true,
     statusMap,
     tests_status,
     skipped: {
-      FAIL_TO_PASS: instance.FAIL_TO_PASS.filter(isSkipped),
-      PASS_TO_PASS: instance.PASS_TO_PASS.filter(isSkipped),
+      FAIL_TO_PASS: lists.FAIL_TO_PASS.filter(isSkipped),
+      PASS_TO_PASS: lists.PASS_TO_PASS.filter(isSkipped),
     },
     resolution: resolutionStatus(tests_status),
     testExitCode,

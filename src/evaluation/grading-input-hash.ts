@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SweBenchInstance } from '../dataset/schema.js';
-import { makeEvalScript } from './eval-script.js';
-import { findTestSpec } from './specs/find-test-spec.js';
+import { gradingPlan } from './shipped-eval.js';
+import { repairedTestLists } from './specs/instance-repairs.js';
 
 /**
  * Bumped whenever a change here can change a verdict for the same inputs (parsers, grading rules,
@@ -11,7 +11,8 @@ export const GRADER_VERSION = 'sera-eval-grader/2';
 
 /**
  * sha256 over everything that decides a cell's verdict: the patch, the eval script (test patch,
- * directives, spec), the FAIL_TO_PASS/PASS_TO_PASS lists, the image and the grader version.
+ * directives, spec, or the row's own) and log parser, the FAIL_TO_PASS/PASS_TO_PASS lists, the
+ * image and the grader version.
  * The `input_sha256` of report.json; an instance without a spec hashes its repo and version instead.
  */
 export function gradingInputSha256(args: {
@@ -20,19 +21,21 @@ export function gradingInputSha256(args: {
   image: string | null;
 }): string {
   const { instance } = args;
-  let evalScript: string;
+  let plan: string;
   try {
-    evalScript = makeEvalScript(instance, findTestSpec(instance.repo, instance.version));
+    const { evalScript, parser } = gradingPlan(instance);
+    plan = `${parser}\n${evalScript}`;
   } catch {
-    evalScript = `no spec: ${instance.repo} ${instance.version}`;
+    plan = `no spec: ${instance.repo} ${instance.version}`;
   }
+  const lists = repairedTestLists(instance);
   const parts = [
     GRADER_VERSION,
     args.image ?? '',
     args.patch === null ? '\u0000null' : args.patch,
-    evalScript,
-    JSON.stringify(instance.FAIL_TO_PASS),
-    JSON.stringify(instance.PASS_TO_PASS),
+    plan,
+    JSON.stringify(lists.FAIL_TO_PASS),
+    JSON.stringify(lists.PASS_TO_PASS),
   ];
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${Buffer.byteLength(part)}:${part}`);

@@ -19,8 +19,8 @@ export interface ReportCellInfo {
 /** Infrastructure failures are reported by the pipeline through the same entry, never as verdicts. */
 export type CellVerdict = GradingVerdict | { kind: 'infrastructure'; stage: string; code: string; message: string };
 
-type GradingFacts = Pick<GradingRun, 'testExitCode' | 'tests_s' | 'grade'>;
-const NO_GRADING: GradingFacts = { testExitCode: null, tests_s: null, grade: null };
+type GradingFacts = Pick<GradingRun, 'testExitCode' | 'tests_s' | 'grade' | 'shippedEvalScript'>;
+const NO_GRADING: GradingFacts = { testExitCode: null, tests_s: null, grade: null, shippedEvalScript: null };
 
 /**
  * One `report.json` entry: the official fields (patch_is_None, patch_exists,
@@ -59,6 +59,7 @@ export function makeInstanceReportEntry(
       timings: { total_s: info.totalS, tests_s: facts.tests_s },
       attempts: info.attempts,
       finished_at: info.finishedAt.toISOString(),
+      ...(facts.shippedEvalScript === null ? {} : { shipped_eval_script: facts.shippedEvalScript }),
     },
   };
 }

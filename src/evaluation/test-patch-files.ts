@@ -2,10 +2,10 @@
  * Which files a test patch modifies and which it only creates, like unidiff's PatchSet as used by
  * SWE-bench's get_modified_files/get_new_files: a file is new when its source is /dev/null
  * (`--- /dev/null`, or a `new file mode` header, which also covers binary files that have no
- * `---` line). Paths lose their a/ b/ prefix.
+ * `---` line). Paths lose their a/ b/ prefix; a renamed file is listed by its new path.
  */
 export interface TestPatchFiles {
-  /** Exist at the base commit: reset with `git checkout <base> <files>`. */
+  /** Exist at the base commit (renamed ones under their new path): reset with `git checkout <base> <files>`. */
   modified: string[];
   /** Created by the test patch: removed with `rm -f` (git checkout of no paths would move HEAD, #518). */
   added: string[];
@@ -26,7 +26,8 @@ export function testPatchFiles(patch: string): TestPatchFiles {
       else if (line.startsWith('+++ ')) target = stripTimestamp(line.slice(4));
     }
     if (source === '/dev/null') added.push(stripPrefix(target, 'b/'));
-    else if (source.startsWith('a/')) modified.push(stripPrefix(source, 'a/'));
+    // A renamed file is named by its new path, as SWE-bench 5.x's eval scripts name it (astropy-7336).
+    else if (source.startsWith('a/')) modified.push(target.startsWith('b/') ? stripPrefix(target, 'b/') : stripPrefix(source, 'a/'));
   }
   return { modified, added };
 }

@@ -103,6 +103,7 @@ export function buildSummary(input: SummaryInput): Summary {
     seeds,
     cells,
     by_repo: repoSummaries(verdicts, contexts, seeds),
+    shipped_eval_script_differs_ids: sorted(new Set(input.cells.filter((c) => c.entry.sera_eval.shipped_eval_script === 'differs').map((c) => c.instanceId))),
   };
 }
 

@@ -69,5 +69,8 @@ export const SummarySchema = z.object({
   seeds: z.array(z.string()),
   cells: z.array(CellSummarySchema),
   by_repo: z.record(z.string(), RepoSummarySchema),
+  shipped_eval_script_differs_ids: Ids.optional().describe(
+    "instances whose dataset row ships an eval_script (SWE-bench 5.x) that differs from the one sera-eval builds; grading ran the row's",
+  ),
 });
 export type Summary = z.infer<typeof SummarySchema>;

@@ -51,6 +51,10 @@ export const SeraEvalCellSchema = z.object({
   timings: z.object({ total_s: z.number(), tests_s: z.number().nullable() }),
   attempts: z.number().int().min(1),
   finished_at: z.string(),
+  shipped_eval_script: z
+    .enum(['same', 'differs'])
+    .optional()
+    .describe("the row's own eval_script (SWE-bench 5.x), which grading ran: same as the one sera-eval builds, or not"),
 });
 export type SeraEvalCell = z.infer<typeof SeraEvalCellSchema>;
 

@@ -65,9 +65,9 @@ describe('makeEvalScript', () => {
       'EOF_114329324912',
       ": '>>>>> Start Test Output'",
       './tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 forms_tests.tests.test_formsets forms_tests.new_test',
-      'SWE_BENCH_TEST_EXIT_CODE=$?',
+      'SWEBENCH_TEST_EXIT_CODE=$?',
       ": '>>>>> End Test Output'",
-      'echo ">>>>> Test Exit Code: $SWE_BENCH_TEST_EXIT_CODE"',
+      'echo ">>>>> Test Exit Code: $SWEBENCH_TEST_EXIT_CODE"',
     ];
     let at = -1;
     for (const expected of order) {

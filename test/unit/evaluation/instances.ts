@@ -46,7 +46,7 @@ export function evalLog(testOutput: string, exitCode = 0): string {
     "+ : '>>>>> Start Test Output'",
     '+ ./tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 forms_tests.tests.test_formsets',
     testOutput,
-    `+ SWE_BENCH_TEST_EXIT_CODE=${exitCode}`,
+    `+ SWEBENCH_TEST_EXIT_CODE=${exitCode}`,
     "+ : '>>>>> End Test Output'",
     `+ echo '>>>>> Test Exit Code: ${exitCode}'`,
     `>>>>> Test Exit Code: ${exitCode}`,
