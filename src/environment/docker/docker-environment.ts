@@ -152,7 +152,8 @@ export class DockerEnvironment implements Environment {
       outputBytes: result.output.totalBytes,
       truncated: result.output.truncated,
     };
-    if (options.detectOutOfMemory) {
+    // After a timeout the kill is the outcome, and a fork bomb's survivors may leave no pid for the probe.
+    if (options.detectOutOfMemory && !result.timedOut) {
       await this.assertRunning();
       const killed = await this.guard('checking for out-of-memory kills', () => this.newOomKills());
       return killed ? { ...decoded, outOfMemory: { limitBytes: this.memoryLimitBytes } } : decoded;
