@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReplayServer } from '../../src/agent/replay-server.js';
@@ -84,6 +84,20 @@ async function containersOf(runId: string): Promise<string[]> {
   return list.map((c) => c.Id);
 }
 
+/** The CPU quota (HostConfig.NanoCpus) of the first container whose name includes `nameIncludes`, looked up while `during` runs. */
+async function cpuQuotaOf(nameIncludes: string, during: Promise<unknown>): Promise<number | null> {
+  let done = false;
+  void during.finally(() => (done = true));
+  let quota: number | null = null;
+  while (!done && quota === null) {
+    const [found] = await docker.docker.listContainers({ filters: { name: [nameIncludes] } });
+    if (found) quota = (await docker.docker.getContainer(found.Id).inspect()).HostConfig.NanoCpus ?? 0;
+    else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await during;
+  return quota;
+}
+
 function report(runDir: string, context: string, seed: string, id: string) {
   return JSON.parse(readFileSync(path.join(runDir, 'evaluation', context, seed, id, 'report.json'), 'utf8'))[id];
 }
@@ -121,11 +135,13 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     const predictions = [];
     for (const name of CASES) predictions.push({ instance_id: idOf(name), model_patch: await PATCHES[name]() });
     const preds = writePredictions(work, predictions);
-    const run = await runCli([
+    const running = runCli([
       'evaluate', '--dataset', dataset, '--predictions', preds, '--image-template', 'local', '--pull', 'never',
       '--output', out, '--run-id', runId, '--workers', '2', '--timeout', String(TIMEOUT_S),
       '--memory', '256m', '--pids', '128', '--max-output', '2m',
     ]);
+    const bombQuota = await cpuQuotaOf(`sweb.eval.${idOf('forkbomb')}.${runId}`, running);
+    const run = await running;
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.code).toBe(0);
     const runDir = path.join(out, runId);
@@ -135,6 +151,8 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     expect(cell('forkbomb').sera_eval.error).toMatchObject({ stage: 'tests', code: 'tests_timeout' });
     expect(cell('concurrent').sera_eval.outcome).toBe('resolved');
     expect(cell('concurrent').sera_eval.timings.total_s).toBeLessThan(TIMEOUT_S * 2);
+    // it ran under the default CPU quota: this machine's cores over the 2 grading workers, at least 1
+    expect(bombQuota).toBe(Math.round(Math.max(1, availableParallelism() / 2) * 1e9));
 
     expect(cell('hang').sera_eval.error).toMatchObject({ stage: 'tests', code: 'tests_timeout' });
     expect(testOutput(runDir, idOf('hang'))).toContain(`Timeout error: ${TIMEOUT_S} seconds exceeded.`);
