@@ -1,6 +1,7 @@
 /**
  * Hostile input on real Docker: predictions and a model that hang, flood, write invalid UTF-8,
- * fork-bomb, hog memory, reach for the network and write outside /testbed. Each case ends as a
+ * fork-bomb, hog memory, reach for the network, write outside /testbed, delete /testbed and kill
+ * their own shell. Each case ends as a
  * named per-instance outcome, the run goes on, no container is left, and nothing is written
  * outside the run directory.
  *
@@ -12,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplayTurn } from '../../src/agent/replay-script.js';
 import { startReplayServer } from '../../src/agent/replay-server.js';
 import type { SweBenchInstance } from '../../src/dataset/schema.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
@@ -31,10 +33,13 @@ const TIMEOUT_S = 20;
 
 const CASES = ['forkbomb', 'concurrent', 'hang', 'flood', 'utf8', 'hog', 'network', 'outside'] as const;
 type Case = (typeof CASES)[number];
-const idOf = (name: string) => `sera-eval__textwrapx-${9000 + [...CASES, 'rollout'].indexOf(name)}`;
+const ROLLOUTS = ['outside-rollout', 'kill-shell', 'rm-testbed'] as const;
+const NAMES = [...CASES, ...ROLLOUTS];
+type Name = (typeof NAMES)[number];
+const idOf = (name: Name) => `sera-eval__textwrapx-${9000 + NAMES.indexOf(name)}`;
 
 /** The demo instance under a new id and problem statement (the replay model tells rollouts apart by it). */
-function hostileRow(name: string): SweBenchInstance {
+function hostileRow(name: Name): SweBenchInstance {
   return {
     ...BASE,
     instance_id: idOf(name),
@@ -121,7 +126,7 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     work = mkdtempSync(path.join(tmpdir(), 'sera-eval-hostile-'));
     out = path.join(work, 'results');
     dataset = path.join(work, 'hostile.jsonl');
-    writeFileSync(dataset, [...CASES, 'rollout'].map((name) => JSON.stringify(hostileRow(name))).join('\n') + '\n');
+    writeFileSync(dataset, NAMES.map((name) => JSON.stringify(hostileRow(name))).join('\n') + '\n');
   }, 600_000);
 
   afterAll(async () => {
@@ -188,29 +193,30 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     expect(readdirSync(out)).toEqual([runId]);
   }, 360_000);
 
-  it('keeps a model that writes outside /testbed in its container, and grades its patch', async () => {
+  it("keeps a model's writes outside /testbed in its container, and a model that kills its shell or deletes /testbed gets its own outcome", async () => {
     const runId = `hostile-run-${process.pid}`;
     runIds.push(runId);
-    const id = idOf('rollout');
+    const fix = turn.editor({ command: 'str_replace', path: `/testbed/${TRUNCATE_PY}`, old_str: `    ${FIX[0]}`, new_str: `    ${FIX[1]}` });
+    const turns: Record<(typeof ROLLOUTS)[number], ReplayTurn[]> = {
+      'outside-rollout': [
+        turn.bash(`echo escaped > /tmp/${MARKER}; echo escaped > /${MARKER}; echo escaped > /testbed/../${MARKER}-up; ls /${MARKER}`),
+        fix,
+        turn.submit(),
+        turn.submit(),
+      ],
+      'kill-shell': [turn.bash('kill -9 $$'), fix, turn.submit(), turn.submit()],
+      'rm-testbed': [fix, turn.bash('rm -rf /testbed'), turn.bash('ls /testbed'), turn.submit(), turn.submit()],
+    };
     const replay = await startReplayServer({
       model: 'sera-replay',
       max_model_len: 32768,
-      conversations: [
-        {
-          match: '[hostile case: rollout]',
-          turns: [
-            turn.bash(`echo escaped > /tmp/${MARKER}; echo escaped > /${MARKER}; echo escaped > /testbed/../${MARKER}-up; ls /${MARKER}`),
-            turn.editor({ command: 'str_replace', path: `/testbed/${TRUNCATE_PY}`, old_str: `    ${FIX[0]}`, new_str: `    ${FIX[1]}` }),
-            turn.submit(),
-            turn.submit(),
-          ],
-        },
-      ],
+      conversations: ROLLOUTS.map((name) => ({ match: `[hostile case: ${name}]`, turns: turns[name] })),
     });
     try {
       const run = await runCli([
-        'run', '--base-url', replay.url, '--dataset', dataset, '--instances', id, '--image-template', 'local', '--pull', 'never',
-        '--output', out, '--run-id', runId, '--concurrency', '1', '--eval-workers', '1', '--api-key-env', 'SERA_EVAL_HOSTILE_NO_KEY',
+        'run', '--base-url', replay.url, '--dataset', dataset, '--instances', ROLLOUTS.map(idOf).join(','),
+        '--image-template', 'local', '--pull', 'never', '--output', out, '--run-id', runId,
+        '--concurrency', '2', '--eval-workers', '2', '--api-key-env', 'SERA_EVAL_HOSTILE_NO_KEY',
       ]);
       expect(run.stderr).not.toContain('unexpected error');
       expect(run.code).toBe(0);
@@ -218,11 +224,23 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
       await replay.close();
     }
     const runDir = path.join(out, runId);
-    const trajectory = JSON.parse(readFileSync(path.join(runDir, 'trajectories', '32k', '1', `${id}.traj.json`), 'utf8'));
-    expect(trajectory.exit_status).toBe('submitted');
-    expect(trajectory.steps[0].observation).toContain(`/${MARKER}`);
-    expect(report(runDir, '32k', '1', id).sera_eval.outcome).toBe('resolved');
+    const trajectory = (name: Name) => JSON.parse(readFileSync(path.join(runDir, 'trajectories', '32k', '1', `${idOf(name)}.traj.json`), 'utf8'));
+    const outcome = (name: Name) => report(runDir, '32k', '1', idOf(name)).sera_eval.outcome;
+
+    expect(trajectory('outside-rollout').exit_status).toBe('submitted');
+    expect(trajectory('outside-rollout').steps[0].observation).toContain(`/${MARKER}`);
+    expect(outcome('outside-rollout')).toBe('resolved');
     expectNoEscape();
+
+    // the model's own doing, not infrastructure: the shell is replaced, the fix submitted and graded
+    expect(trajectory('kill-shell').exit_status).toBe('submitted');
+    expect(outcome('kill-shell')).toBe('resolved');
+    expect(trajectory('rm-testbed').steps[2].observation).toContain('No such file or directory');
+    expect(trajectory('rm-testbed').exit_status).toBe('submitted');
+    expect(outcome('rm-testbed')).toBe('resolved');
+
+    const summary = JSON.parse(readFileSync(path.join(runDir, 'report.json'), 'utf8'));
+    expect(summary.infrastructure_ids).toEqual([]);
     expect(await containersOf(runId)).toEqual([]);
     expect(readdirSync(out).sort()).toEqual(runIds.slice().sort());
   }, 240_000);
