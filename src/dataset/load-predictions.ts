@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, errorMessage } from '../errors.js';
+import { PathLabelSchema } from '../run-dir/path-id.js';
 import { PredictionSchema, type Prediction } from '../run-dir/schemas.js';
 import { didYouMean } from './close-matches.js';
 import { parseJsonLines, type RawRecord } from './read-records.js';
 import type { SweBenchInstance } from './schema.js';
 import { describeZodIssues } from './zod-issues.js';
 
-const Label = z.union([z.string(), z.number().transform(String)]);
+const Label = z.union([z.string(), z.number().transform(String)]).pipe(PathLabelSchema);
 
 /** A row of a predictions file: the official three fields plus our optional context and seed. */
 const PredictionFileRowSchema = PredictionSchema.extend({

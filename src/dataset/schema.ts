@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PathIdSchema } from '../run-dir/path-id.js';
 
 /** SWE-bench 5.x PARSER_REGISTRY names of the Python log parsers (log_parsers/__init__.py at v5.0.2). */
 export const SHIPPED_PARSER_NAMES = [
@@ -42,7 +43,7 @@ const JsonStringList = z.union([
 /** One SWE-bench row (SWEbenchInstance in the official harness) with the test lists decoded. */
 export const SweBenchInstanceSchema = z
   .object({
-    instance_id: z.string().min(1).describe('<owner>__<repo>-<PR number>, e.g. django__django-11099'),
+    instance_id: PathIdSchema.describe('<owner>__<repo>-<PR number>, e.g. django__django-11099'),
     repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected owner/name').describe('GitHub owner/name'),
     base_commit: z.string().min(1).describe('commit the instance starts from'),
     patch: z.string().describe('the gold fix, a unified diff'),

@@ -1,11 +1,8 @@
-import { InputError } from '../errors.js';
+import { checkPathId } from '../run-dir/path-id.js';
 
-/** Run ids name containers and directories, so they must be valid Docker names (SWE-bench #443). */
+/** Run ids name containers and directories (SWE-bench #443): the one id rule of run-dir/path-id.ts. */
 export function validateRunId(runId: string): string {
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(runId)) {
-    throw new InputError(`--run-id: "${runId}" is not usable; expected letters, digits, '_', '.', '-' (it names containers and folders)`);
-  }
-  return runId;
+  return checkPathId(runId, '--run-id');
 }
 
 export function defaultRunId(prefix: string, now = new Date()): string {

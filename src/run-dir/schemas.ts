@@ -3,6 +3,7 @@
  * them (pipeline, agent, evaluation) and the ones that read them (report, resume).
  */
 import { z } from 'zod';
+import { PathIdSchema, PathLabelSchema } from './path-id.js';
 
 // ---------- per-instance grading report: evaluation/<ctx>/<seed>/<id>/report.json ----------
 
@@ -75,11 +76,11 @@ export type InstanceReport = z.infer<typeof InstanceReportSchema>;
 // ---------- predictions.jsonl ----------
 
 export const PredictionSchema = z.object({
-  instance_id: z.string().min(1),
+  instance_id: PathIdSchema,
   model_name_or_path: z.string().default('unknown'),
   model_patch: z.string().nullable(),
-  context: z.string().optional(),
-  seed: z.string().optional(),
+  context: PathLabelSchema.optional(),
+  seed: PathLabelSchema.optional(),
 });
 export type Prediction = z.infer<typeof PredictionSchema>;
 
@@ -124,9 +125,9 @@ export type TrajectoryStep = z.infer<typeof TrajectoryStepSchema>;
 
 export const TrajectorySchema = z.object({
   format: z.literal('sera-eval.trajectory/1'),
-  instance_id: z.string(),
-  context: z.string(),
-  seed: z.string(),
+  instance_id: PathIdSchema,
+  context: PathLabelSchema,
+  seed: PathLabelSchema,
   model: z.string(),
   exit_status: ExitStatusSchema,
   autosubmitted: z.boolean(),
