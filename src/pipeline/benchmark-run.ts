@@ -15,6 +15,7 @@ import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
+import { ownRun } from './own-run.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { finishedTrajectory, rolloutCell } from './rollout-cell.js';
 
@@ -48,9 +49,17 @@ export interface BenchmarkDeps {
 }
 
 export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
+  const lock = await ownRun(options.layout, deps.sandbox, options.manifest.command, (line) => deps.progress.write(`${line}\n`));
+  try {
+    return await runCells(options, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
   const { layout } = options;
   const manifest = await writeManifest(layout, options.manifest);
-  await deps.sandbox.removeLeftovers();
   const cells = options.contexts.flatMap((context) =>
     options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))),
   );
@@ -62,6 +71,8 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   // runCell awaits them. Queued tasks see the aborted signal and throw InterruptedError instead.
   const signal = deps.signal ? { signal: deps.signal } : {};
   const predictions = new Map<string, Prediction>();
+  // Set when a cell fails the run itself (its directory no longer writable): nothing more starts.
+  let stopped = false;
 
   const runCell = async ({ context, seed, instance }: (typeof cells)[number]): Promise<void> => {
     const cell: CellKey = { instanceId: instance.instance_id, context: context.name, seed: String(seed) };
@@ -70,7 +81,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
     const resumed = trajectory !== null;
     if (!trajectory) {
       trajectory = await rollouts.add(async () => {
-        if (deps.signal?.aborted) throw new InterruptedError();
+        if (deps.signal?.aborted || stopped) throw new InterruptedError();
         progress.started();
         const t = await rolloutCell(
           {
@@ -110,7 +121,7 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
       trajectory.exit_status === 'exit_infrastructure'
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }
         : await grading.add(async () => {
-            if (deps.signal?.aborted) throw new InterruptedError();
+            if (deps.signal?.aborted || stopped) throw new InterruptedError();
             return gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() });
           });
     if (!graded) throw new InterruptedError();
@@ -122,12 +133,22 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
   };
 
   try {
-    const results = await Promise.allSettled(cells.map(runCell));
+    const results = await Promise.allSettled(
+      cells.map((cell) =>
+        runCell(cell).catch((err: unknown) => {
+          if (!(err instanceof InterruptedError)) stopped = true;
+          throw err;
+        }),
+      ),
+    );
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof InterruptedError));
     if (failure) throw failure.reason;
   } finally {
     progress.stop();
-    await writePredictions(layout, [...predictions.values()]);
+    // after a failure, the first error is the one to report, not a second write failing the same way
+    await writePredictions(layout, [...predictions.values()]).catch((err: unknown) => {
+      if (!stopped) throw err;
+    });
   }
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished rollouts and grades are kept; run the same command again to resume');
 

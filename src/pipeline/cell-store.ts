@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import { InstanceReportSchema, type InstanceReportEntry } from '../run-dir/schemas.js';
 
@@ -39,8 +38,8 @@ export interface CellFiles {
 
 /** report.json is written last: its presence is what marks the cell as finished. */
 export async function writeCellFiles(layout: RunLayout, cell: CellKey, files: CellFiles): Promise<void> {
-  await writeFileAtomic(layout.patch(cell), files.patch);
-  if (files.evalScript !== null) await writeFileAtomic(layout.evalScript(cell), files.evalScript);
-  if (files.testOutput !== null) await writeFileAtomic(layout.testOutput(cell), files.testOutput);
-  await writeJsonAtomic(layout.instanceReport(cell), { [cell.instanceId]: files.entry });
+  await layout.writeFile(layout.patch(cell), files.patch);
+  if (files.evalScript !== null) await layout.writeFile(layout.evalScript(cell), files.evalScript);
+  if (files.testOutput !== null) await layout.writeFile(layout.testOutput(cell), files.testOutput);
+  await layout.writeJson(layout.instanceReport(cell), { [cell.instanceId]: files.entry });
 }

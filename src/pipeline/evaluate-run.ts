@@ -11,6 +11,7 @@ import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout
 import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
+import { ownRun } from './own-run.js';
 import { Progress, type ProgressSink } from './progress.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
@@ -32,17 +33,28 @@ export interface EvaluateDeps {
 }
 
 export async function evaluatePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
+  const lock = await ownRun(options.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`));
+  try {
+    return await gradePredictions(options, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
   const { layout } = options;
   const byId = new Map(options.instances.map((row) => [row.instance_id, row]));
   const predictions = options.predictions.filter((p) => byId.has(p.instance_id));
   const manifest = await writeManifest(layout, options.manifest);
   await writePredictionsFile(layout, predictions);
-  await deps.sandbox.removeLeftovers();
 
   const progress = new Progress('evaluate', predictions.length, deps.progress);
   const queue = new PQueue({ concurrency: options.workers });
   const onAbort = () => queue.clear();
   deps.signal?.addEventListener('abort', onAbort, { once: true });
+  // A cell never fails (gradeCell records any failure as its result); what does escape is the run
+  // itself failing, e.g. its directory no longer writable. Then nothing more is started.
+  let failure: { error: unknown } | null = null;
   try {
     for (const prediction of predictions) {
       const instance = byId.get(prediction.instance_id)!;
@@ -52,7 +64,7 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
         seed: prediction.seed ?? NO_DIMENSION,
       };
       void queue.add(async () => {
-        if (deps.signal?.aborted) return;
+        if (deps.signal?.aborted || failure) return;
         progress.started();
         try {
           const { entry, reused } = await gradeCell(
@@ -69,7 +81,9 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
           const reason = entry.sera_eval.error ? `: ${firstLine(entry.sera_eval.error.message)}` : '';
           progress.finished(outcome, `${cellId(cell)} ${outcome}${reason}`, { resumed: reused });
         } catch (err) {
-          if (!(err instanceof InterruptedError)) throw err;
+          if (err instanceof InterruptedError) return;
+          failure ??= { error: err };
+          queue.clear();
         }
       });
     }
@@ -78,6 +92,7 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
     deps.signal?.removeEventListener('abort', onAbort);
     progress.stop();
   }
+  if (failure) throw (failure as { error: unknown }).error;
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished cells are kept; run the same command again to resume');
 
   return writeRunSummary(layout, manifest, options.instances, predictions);

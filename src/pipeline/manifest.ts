@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { writeJsonAtomic } from '../run-dir/atomic-write.js';
 import type { RunLayout } from '../run-dir/layout.js';
 import { RunManifestSchema, type RunManifest } from '../run-dir/schemas.js';
 import { harnessVersions } from './versions.js';
@@ -23,7 +22,7 @@ export async function writeManifest(layout: RunLayout, fields: ManifestFields): 
     versions: harnessVersions(),
     ...(previous ? { resumed_at: [...resumedAt(previous), now] } : {}),
   };
-  await writeJsonAtomic(layout.manifest, manifest);
+  await layout.writeJson(layout.manifest, manifest);
   return manifest;
 }
 

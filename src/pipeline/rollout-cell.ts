@@ -14,8 +14,8 @@ import type { RetryPolicy } from '../agent/retry.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
-import { writeJsonAtomic } from '../run-dir/atomic-write.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
+import { OutputWriteError } from '../run-dir/write-errors.js';
 import { TrajectorySchema, type Trajectory } from '../run-dir/schemas.js';
 import { retryInfrastructure, signalOf } from './retry.js';
 
@@ -75,7 +75,7 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
             limits: input.limits,
             ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
             ...signalOf(deps),
-            onStep: (snapshot) => writeJsonAtomic(file, snapshot),
+            onStep: (snapshot) => deps.layout.writeJson(file, snapshot),
           });
         } finally {
           await env.close();
@@ -88,13 +88,15 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
         ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
       },
     );
-    await writeJsonAtomic(file, value);
+    await deps.layout.writeJson(file, value);
     return value;
   } catch (err) {
     if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
+    // the run directory cannot be written: the run stops, the rollout is not the model's failure
+    if (err instanceof OutputWriteError) throw err;
     const code = err instanceof InfrastructureError ? err.code : 'internal_error';
     const trajectory = infrastructureTrajectory(input, code, errorMessage(err));
-    await writeJsonAtomic(file, trajectory);
+    await deps.layout.writeJson(file, trajectory);
     return trajectory;
   }
 }

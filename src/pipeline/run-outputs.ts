@@ -3,14 +3,13 @@ import type { SweBenchInstance } from '../dataset/schema.js';
 import { buildSummary } from '../report/build-summary.js';
 import type { Summary } from '../report/summary-schema.js';
 import type { CellReport } from '../report/verdicts.js';
-import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
 import { NO_DIMENSION, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction, RunManifest } from '../run-dir/schemas.js';
 import { readCellReport } from './cell-store.js';
 
 /** SWE-bench format (plus context and seed, when set), one line each, in the order given. */
 export async function writePredictionsFile(layout: RunLayout, predictions: readonly Prediction[]): Promise<void> {
-  await writeFileAtomic(layout.predictions, predictions.map((p) => JSON.stringify(p)).join('\n') + (predictions.length ? '\n' : ''));
+  await layout.writeFile(layout.predictions, predictions.map((p) => JSON.stringify(p)).join('\n') + (predictions.length ? '\n' : ''));
 }
 
 /** Build the summary from every predicted cell's finished report and write it as report.json. */
@@ -21,7 +20,7 @@ export async function writeRunSummary(
   predictions: readonly Prediction[],
 ): Promise<Summary> {
   const summary = buildSummary({ manifest, rows: instances, predictions, cells: await collectCellReports(layout, predictions) });
-  await writeJsonAtomic(layout.summary, summary);
+  await layout.writeJson(layout.summary, summary);
   return summary;
 }
 

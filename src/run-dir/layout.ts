@@ -3,6 +3,8 @@
  * goes through these functions, so the layout is defined once.
  */
 import path from 'node:path';
+import { nodeFileOps, writeFileAtomic, type FileOps } from './atomic-write.js';
+import { assertInsideRunDir } from './contained-path.js';
 
 /** One unit of work: an instance at a context length and a seed. `evaluate` uses '-' for both. */
 export interface CellKey {
@@ -18,7 +20,25 @@ export function cellId(cell: CellKey): string {
 }
 
 export class RunLayout {
-  constructor(readonly root: string) {}
+  /** @param fileOps the file-system calls writes make (tests inject I/O failures here) */
+  constructor(
+    readonly root: string,
+    private readonly fileOps: FileOps = nodeFileOps,
+  ) {}
+
+  /**
+   * The one way a file of the run is written: atomically, and only inside the run directory.
+   * @throws OutsideRunDirError for a path that resolves outside `root`
+   * @throws OutputWriteError when the machine refuses the write (disk full, permissions, ...)
+   */
+  async writeFile(file: string, data: string | Buffer): Promise<void> {
+    await assertInsideRunDir(this.root, file);
+    await writeFileAtomic(file, data, this.fileOps);
+  }
+
+  async writeJson(file: string, value: unknown): Promise<void> {
+    await this.writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  }
 
   get manifest(): string {
     return path.join(this.root, 'run.json');
