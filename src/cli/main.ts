@@ -8,6 +8,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { HarnessError, InputError, InterruptedError, errorMessage } from '../errors.js';
+import { exitCodeHelp } from '../exit-codes.js';
+import { harnessVersions } from '../pipeline/versions.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 import { registerCommands } from './commands/index.js';
 
@@ -19,7 +21,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('afterAll', `\n${exitCodeHelp()}\n`)
+    .option('-V, --version', 'print the version (package and git commit) and exit');
+  // not commander's .version(): it wants the text up front, and reading the git commit costs a process
+  program.on('option:version', () => {
+    io.stdout.write(`${versionLine()}\n`);
+    throw new CommanderError(EXIT.ok, 'sera-eval.version', '');
+  });
 
   let pending: Promise<number> | null = null;
   registerCommands(program, io, (run) => {
@@ -55,8 +64,24 @@ function exitCodeFor(err: unknown, io: CliIo): number {
     io.stderr.write(`sera-eval: ${err.code}: ${err.message}\n`);
     return EXIT.failed;
   }
+  if (isSystemError(err)) {
+    // the machine refused something (an errno error not turned into a HarnessError): its message names the call and path
+    io.stderr.write(`sera-eval: ${err.message}\n`);
+    return EXIT.failed;
+  }
   io.stderr.write(`sera-eval: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}\n`);
   return EXIT.failed;
+}
+
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code!) && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** `sera-eval 0.1.0 (git 0123abcd4567)`; the commit only when running from a git checkout. */
+export function versionLine(): string {
+  const versions = harnessVersions();
+  const commit = versions.git_revision ? ` (git ${versions.git_revision.slice(0, 12)})` : '';
+  return `sera-eval ${versions['sera-eval']}${commit}`;
 }
 
 function isEntryPoint(): boolean {
