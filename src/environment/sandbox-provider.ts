@@ -1,4 +1,5 @@
 import type { Environment } from './environment.js';
+import type { SpaceNeed } from '../run-dir/disk-space.js';
 import type { CellKey } from '../run-dir/layout.js';
 
 export interface SandboxRequest {
@@ -24,4 +25,6 @@ export interface SandboxProvider {
   start(request: SandboxRequest): Promise<Environment>;
   /** Remove containers a killed earlier process of this run left behind. */
   removeLeftovers(): Promise<number>;
+  /** What these images and containers will take on the sandbox's disk, for the pre-flight; null when unknown. */
+  storageNeed?(images: readonly string[], containersAtOnce: number): Promise<SpaceNeed | null>;
 }

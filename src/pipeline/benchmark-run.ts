@@ -16,6 +16,7 @@ import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
 import { ownRun } from './own-run.js';
+import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { finishedTrajectory, rolloutCell } from './rollout-cell.js';
 
@@ -49,7 +50,13 @@ export interface BenchmarkDeps {
 }
 
 export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
-  const lock = await ownRun(options.layout, deps.sandbox, options.manifest.command, (line) => deps.progress.write(`${line}\n`));
+  const lock = await ownRun(options.layout, deps.sandbox, options.manifest.command, (line) => deps.progress.write(`${line}\n`), {
+    images: options.instances.map(options.imageFor),
+    cells: options.contexts.length * options.seeds.length * options.instances.length,
+    perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE + TRAJECTORY_ALLOWANCE,
+    perCellBasis: 'the test output cap --max-output + 8 MiB of trajectory + 1 MiB of patch, eval script and report',
+    containersAtOnce: options.concurrency + options.evalWorkers,
+  });
   try {
     return await runCells(options, deps);
   } finally {

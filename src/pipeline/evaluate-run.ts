@@ -12,6 +12,7 @@ import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
 import { ownRun } from './own-run.js';
+import { CELL_FILES_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
@@ -33,7 +34,15 @@ export interface EvaluateDeps {
 }
 
 export async function evaluatePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
-  const lock = await ownRun(options.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`));
+  const predicted = new Set(options.predictions.map((p) => p.instance_id));
+  const graded = options.instances.filter((row) => predicted.has(row.instance_id));
+  const lock = await ownRun(options.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`), {
+    images: graded.map(options.imageFor),
+    cells: options.predictions.length,
+    perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE,
+    perCellBasis: 'the test output cap --max-output + 1 MiB of patch, eval script and report',
+    containersAtOnce: options.workers,
+  });
   try {
     return await gradePredictions(options, deps);
   } finally {

@@ -1,9 +1,11 @@
 import Dockerode from 'dockerode';
 import { DockerEnvironment } from './docker-environment.js';
+import { dockerStorageNeed } from './docker-storage.js';
 import { RUN_ID_LABEL, removeContainersByLabel } from './container-registry.js';
 import { DockerUnreachableError, daemonAddress, isDaemonUnreachable } from './docker-errors.js';
 import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
 import type { Environment } from '../environment.js';
+import type { SpaceNeed } from '../../run-dir/disk-space.js';
 import { NO_DIMENSION } from '../../run-dir/layout.js';
 import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
 
@@ -79,6 +81,10 @@ export class DockerSandboxProvider implements SandboxProvider {
       if (isDaemonUnreachable(err)) throw new DockerUnreachableError(daemonAddress(this.docker), { cause: err });
       throw err;
     }
+  }
+
+  storageNeed(images: readonly string[], containersAtOnce: number): Promise<SpaceNeed | null> {
+    return dockerStorageNeed(this.docker, images, containersAtOnce);
   }
 }
 
