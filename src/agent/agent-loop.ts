@@ -21,6 +21,7 @@ import { SERA_TOOLS } from './tool-schemas.js';
 import { ModelPatchFile } from './tools/model-patch-file.js';
 import { ToolRunner } from './tools/tool-runner.js';
 import { IN_PROGRESS, TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
+import { OutputWriteError } from '../run-dir/write-errors.js';
 
 export interface AgentLimits {
   /** Model calls per rollout, requeries included (e2e.yaml per_instance_call_limit). @default 115 */
@@ -158,6 +159,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     }
   } catch (err) {
     if (err instanceof InterruptedError || signal?.aborted) throw err instanceof InterruptedError ? err : new InterruptedError();
+    // saving the trajectory failed (disk full, ...): the run stops; it is not the model's exit
+    if (err instanceof OutputWriteError) throw err;
     const ending = await autosubmit(env, setUp ? await modelOwnEnding(env, err) : endingFor(err), patchFile);
     return recorder.build(messages, ending);
   }

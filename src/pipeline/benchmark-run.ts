@@ -79,7 +79,12 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
   const signal = deps.signal ? { signal: deps.signal } : {};
   const predictions = new Map<string, Prediction>();
   // Set when a cell fails the run itself (its directory no longer writable): nothing more starts.
+  // Set inside the queued task, before p-queue starts the next one.
   let stopped = false;
+  const stopOnFailure = (err: unknown): never => {
+    if (!(err instanceof InterruptedError)) stopped = true;
+    throw err;
+  };
 
   const runCell = async ({ context, seed, instance }: (typeof cells)[number]): Promise<void> => {
     const cell: CellKey = { instanceId: instance.instance_id, context: context.name, seed: String(seed) };
@@ -107,7 +112,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
             ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
             onRetry: () => progress.retried(),
           },
-        );
+        ).catch(stopOnFailure);
         progress.rolloutFinished(t.stats);
         return t;
       });
@@ -129,7 +134,9 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }
         : await grading.add(async () => {
             if (deps.signal?.aborted || stopped) throw new InterruptedError();
-            return gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() });
+            return gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() }).catch(
+              stopOnFailure,
+            );
           });
     if (!graded) throw new InterruptedError();
     const outcome = graded.entry.sera_eval.outcome;
@@ -140,14 +147,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
   };
 
   try {
-    const results = await Promise.allSettled(
-      cells.map((cell) =>
-        runCell(cell).catch((err: unknown) => {
-          if (!(err instanceof InterruptedError)) stopped = true;
-          throw err;
-        }),
-      ),
-    );
+    const results = await Promise.allSettled(cells.map((cell) => runCell(cell).catch(stopOnFailure)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof InterruptedError));
     if (failure) throw failure.reason;
   } finally {

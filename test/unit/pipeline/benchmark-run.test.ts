@@ -2,7 +2,7 @@
  * `run` without Docker: rollouts in LocalEnvironments (real bash and git on a demo repository),
  * the fake model server, grading in scripted FakeEnvironments.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,9 @@ import { EnvironmentUnavailableError } from '../../../src/environment/environmen
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import type { SandboxRequest } from '../../../src/environment/sandbox-provider.js';
 import { runBenchmark, type BenchmarkOptions, type ContextPlan } from '../../../src/pipeline/benchmark-run.js';
+import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
+import { OutputWriteError } from '../../../src/run-dir/write-errors.js';
 import { TrajectorySchema } from '../../../src/run-dir/schemas.js';
 import { demoRow } from '../../support/demo-fixtures.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
@@ -144,5 +146,29 @@ describe('runBenchmark', () => {
     );
     await expect(run).rejects.toThrow(/interrupted/);
     expect(sandbox.starts).toHaveLength(1);
+  });
+
+  it('stops when the disk fills during a rollout: one OutputWriteError, no temp file, no new rollout, the lock released', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }] });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const ops: FileOps = {
+      ...nodeFileOps,
+      writeFile: async (file, data) => {
+        if (file.includes('.traj.json')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        await nodeFileOps.writeFile(file, data);
+      },
+    };
+    const sandbox = await sandboxFor();
+    const error = await runBenchmark(
+      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), layout: new RunLayout(root, ops), concurrency: 1 },
+      { sandbox, progress: silent },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputWriteError);
+    expect((error as Error).message).toMatch(/^cannot write .*trajectories\/32k\/\d\/sera-eval__textwrapx-14\.traj\.json: no space left on device \(ENOSPC\)/);
+    expect(sandbox.starts.filter((s) => s.purpose === 'rollout')).toHaveLength(1);
+    const files = readdirSync(root, { recursive: true }).map(String);
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files).not.toContain('run.lock');
   });
 });
