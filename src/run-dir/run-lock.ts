@@ -37,6 +37,9 @@ export class RunLockedError extends HarnessError {
   }
 }
 
+/** Lock files this process holds: a lock naming our own pid that is not among them is from an earlier life of that pid. */
+const heldHere = new Set<string>();
+
 export interface RunLockOptions {
   /** The command taking the lock, recorded for whoever finds it held. */
   command: string;
@@ -80,19 +83,24 @@ export async function acquireRunLock(root: string, options: RunLockOptions): Pro
     if (await createExclusive(file, `${JSON.stringify(owner)}\n`)) break;
     const holder = await readOwner(file);
     if (holder === undefined) continue; // released between our attempt and the read: try again
-    if (holder === null || holder.host !== owner.host || isAlive(holder.pid)) throw new RunLockedError(file, holder);
+    if (holder === null || holder.host !== owner.host) throw new RunLockedError(file, holder);
+    // Our own pid in a lock we do not hold: a killed run whose pid came round again (pid 1 in a container).
+    const ownPidReused = holder.pid === owner.pid && !heldHere.has(file);
+    if (heldHere.has(file) || (!ownPidReused && isAlive(holder.pid))) throw new RunLockedError(file, holder);
     // The holder is gone. Two processes finding the same stale lock in the same instant could both
     // remove it; the window is this read-then-remove, and the loser's link then fails or wins cleanly.
     await rm(file, { force: true });
     tookOverFrom = holder;
     options.onNotice?.(`sera-eval: took over ${file} from ${describeOwner(holder)}, which is no longer running`);
   }
+  heldHere.add(file);
   return {
     file,
     owner,
     tookOverFrom,
     release: async () => {
-      const holder = await readOwner(file);
+      heldHere.delete(file);
+      const holder = await readOwner(file).catch(() => undefined);
       if (holder && holder.pid === owner.pid && holder.host === owner.host && holder.started_at === owner.started_at) {
         await rm(file, { force: true });
       }
