@@ -159,4 +159,30 @@ describe.skipIf(!docker.available)('sera-eval evaluate on real Docker', () => {
     const leftovers = await docker.docker.listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
     expect(leftovers).toEqual([]);
   });
+
+  it('a second process on a run id in use exits 3 naming the owner, and leaves its containers alone', async () => {
+    const row = demoRow(TEXTWRAP);
+    // a test run that hangs until --timeout keeps the first process's grading container alive
+    const hang = await makePatch(row, (repo) =>
+      replaceInFile(path.join(repo, 'textwrapx', 'truncate.py'), '    _check_width(width, placeholder)\n    if len', '    while True:\n        pass\n    if len'),
+    );
+    const preds = writePredictions(mkdtempSync(path.join(tmpdir(), 'preds-owned-')), [{ instance_id: TEXTWRAP, model_patch: hang }]);
+    const runId = 'owned';
+    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...baseArgs(out, runId, preds), '--timeout', '15'], { stdio: 'ignore' });
+    const firstExit = new Promise<number | null>((resolve) => first.once('exit', resolve));
+    const containers = () => docker.docker.listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
+    for (let i = 0; i < 600 && (await containers()).length === 0; i++) await sleep(200);
+    expect(await containers()).toHaveLength(1);
+
+    const second = await runCli(baseArgs(out, runId, preds));
+    expect(second.code).toBe(3);
+    expect(second.stderr).toContain(`is in use by sera-eval evaluate (pid ${first.pid} on `);
+    expect(await containers()).toHaveLength(1);
+
+    expect(await firstExit).toBe(0);
+    // the first process graded its cell itself: a removed container would have been an infrastructure failure
+    expect(readReport(path.join(out, runId), TEXTWRAP).sera_eval.error.code).toBe('tests_timeout');
+    expect(existsSync(path.join(out, runId, 'run.lock'))).toBe(false);
+    expect(await containers()).toEqual([]);
+  });
 });
