@@ -1,8 +1,9 @@
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
+import { errorMessage } from '../errors.js';
 import { sweepTempFiles } from '../run-dir/atomic-write.js';
 import { lowSpaceWarnings, nodeDiskProbe, outputNeed, type DiskProbe } from '../run-dir/disk-space.js';
 import type { RunLayout } from '../run-dir/layout.js';
-import { acquireRunLock, type RunLock } from '../run-dir/run-lock.js';
+import { acquireRunLock } from '../run-dir/run-lock.js';
 
 /** What the run will write, for the disk pre-flight. */
 export interface SpacePlan {
@@ -12,6 +13,11 @@ export interface SpacePlan {
   /** What the per-cell allowance is made of, shown in the warning. */
   perCellBasis: string;
   containersAtOnce: number;
+}
+
+export interface OwnedRun {
+  /** Give the run directory up (call it in `finally`, once every cell has settled). */
+  release(): Promise<void>;
 }
 
 /**
@@ -28,7 +34,7 @@ export async function ownRun(
   notice: (line: string) => void,
   space: SpacePlan,
   probe: DiskProbe = nodeDiskProbe,
-): Promise<RunLock> {
+): Promise<OwnedRun> {
   const lock = await acquireRunLock(layout.root, { command, onNotice: notice });
   try {
     const swept = await sweepTempFiles(layout.root);
@@ -37,9 +43,18 @@ export async function ownRun(
     const sandboxNeed = (await sandbox.storageNeed?.(space.images, space.containersAtOnce)) ?? null;
     const needs = [outputNeed(layout.root, space.cells, space.perCellBytes, space.perCellBasis), ...(sandboxNeed ? [sandboxNeed] : [])];
     for (const warning of await lowSpaceWarnings(needs, probe)) notice(`sera-eval: ${warning}`);
-    return lock;
   } catch (err) {
     await lock.release();
     throw err;
   }
+  return {
+    release: async () => {
+      // A create the killed owner had sent can complete after our first sweep (the daemon finishes it
+      // without its client): once all our cells have settled, the run's label marks only such orphans.
+      if (lock.tookOverFrom) {
+        await sandbox.removeLeftovers().catch((err: unknown) => notice(`sera-eval: could not remove leftover containers: ${errorMessage(err)}`));
+      }
+      await lock.release();
+    },
+  };
 }
