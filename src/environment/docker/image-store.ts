@@ -56,8 +56,18 @@ export async function importImage(
   options: { repo: string; tag: string; onProgress?: (event: ImageProgressEvent) => void },
 ): Promise<void> {
   const stream = (await docker.importImage(tarball as unknown as NodeJS.ReadableStream, { repo: options.repo, tag: options.tag })) as Readable;
-  await followProgress(docker, stream, options.onProgress);
+  let imported: string | undefined;
+  await followProgress(docker, stream, (event) => {
+    if (event.status && IMAGE_ID.test(event.status.trim())) imported = event.status.trim();
+    options.onProgress?.(event);
+  });
+  // podman 4.3's compat import reads `repo` but not `tag` (pkg/api/handlers/compat/images.go,
+  // CreateImageFromSrc) and names the image REPO:latest; tagging the id it reports names it on both.
+  if (imported) await withDaemonRetry(`tagging ${imported}`, () => docker.getImage(imported!).tag({ repo: options.repo, tag: options.tag }));
 }
+
+/** The last progress line of an import is the new image's id. */
+const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
 
 /** The daemon reports a failed pull or build as an `error` line in a 200 response, not as a status. */
 function followProgress(docker: Dockerode, stream: Readable, onProgress?: (event: ImageProgressEvent) => void): Promise<void> {

@@ -18,6 +18,7 @@ import type { RunResult } from '../environment.js';
 import { EnvironmentUnavailableError } from '../environment.js';
 import { decodeBackslashReplace } from '../backslash-replace.js';
 import { CappedOutput } from './capped-output.js';
+import { statusCodeOf } from './docker-errors.js';
 
 const COMMAND_FILE = '/tmp/.sera-eval/command';
 /** Base64 characters sent on the command line; the line stays well under the pty's 4096 bytes. */
@@ -79,7 +80,11 @@ export class PersistentShell {
     const stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
     // pexpect's default window, which SWE-ReX's shell has: programs that size their output by the
     // terminal (pytest's separator lines) print what SWE-agent's model saw.
-    await exec.resize({ h: TERMINAL_ROWS, w: TERMINAL_COLUMNS });
+    await exec.resize({ h: TERMINAL_ROWS, w: TERMINAL_COLUMNS }).catch((err: unknown) => {
+      // podman answers an exec resize with 201 where Docker answers 200
+      // (podman pkg/api/handlers/compat/resize.go); docker-modem rejects any status it did not expect.
+      if (statusCodeOf(err) !== 201) throw err;
+    });
     const shell = new PersistentShell(host, exec, stream);
     await shell.handshake();
     return shell;
