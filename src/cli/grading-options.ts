@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { IMAGE_TEMPLATE_PRESETS } from '../environment/images.js';
 import { DockerSandboxProvider } from '../environment/docker/docker-sandbox.js';
+import { DockerHostSchema, dockerClient } from '../environment/docker/docker-host.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
@@ -13,6 +14,7 @@ import { pullProgressPrinter } from './pull-progress.js';
 
 export function addContainerOptions(command: Command): Command {
   return command
+    .option(...DOCKER_HOST_OPTION)
     .option(
       '--image-template <template>',
       `instance image: a preset (${Object.keys(IMAGE_TEMPLATE_PRESETS).join(', ')}) or a template with {id}`,
@@ -29,7 +31,14 @@ export function addContainerOptions(command: Command): Command {
     .option('--output <dir>', 'root of run directories', 'results');
 }
 
+/** `--docker-host`, shared with `demo`. */
+export const DOCKER_HOST_OPTION = [
+  '--docker-host <unix:///path>',
+  "the container engine's Docker API socket, e.g. unix:///run/podman/podman.sock for podman (default: DOCKER_HOST, else /var/run/docker.sock)",
+] as const;
+
 export const ContainerFlagsSchema = z.object({
+  dockerHost: DockerHostSchema.optional(),
   imageTemplate: z.string().min(1),
   pull: z.enum(['missing', 'always', 'never']),
   timeout: positiveInt,
@@ -62,6 +71,7 @@ export function containerCpus(flags: Pick<ContainerFlags, 'cpus'>, gradingWorker
 
 export function dockerSandbox(flags: ContainerFlags, runId: string, io: CliIo, gradingWorkers: number): DockerSandboxProvider {
   return new DockerSandboxProvider({
+    docker: dockerClient(flags.dockerHost),
     runId,
     pull: flags.pull,
     onPullProgress: pullProgressPrinter((text) => io.stderr.write(text)),

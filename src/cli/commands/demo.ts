@@ -6,7 +6,7 @@ import { buildRepoImage } from '../../environment/local-images.js';
 import { buildDemoImages } from '../../pipeline/demo-images.js';
 import { demoReplayScript } from '../../pipeline/demo-replay.js';
 import { reportCommand } from '../../report/report-command.js';
-import { dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { DOCKER_HOST_OPTION, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { parseFlags } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
@@ -27,7 +27,8 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
     .option('--output <dir>', 'root of run directories', 'results')
     .option('--concurrency <n>', 'rollouts at once', '2')
     .option('--eval-workers <n>', 'grading containers at once', '2')
-    .action((opts: { runId?: string; output: string; concurrency: string; evalWorkers: string }) =>
+    .option(...DOCKER_HOST_OPTION)
+    .action((opts: { runId?: string; output: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
       schedule(async () => {
         const flags = parseFlags(
           RunFlagsSchema,
@@ -50,6 +51,7 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
             maxOutput: '8m',
             output: opts.output,
             ...(opts.runId ? { runId: opts.runId } : {}),
+            ...(opts.dockerHost ? { dockerHost: opts.dockerHost } : {}),
           },
           'demo',
         );

@@ -35,6 +35,9 @@ describe('CLI input errors exit 2 before anything runs, naming what was wrong', 
     const runId = await runCli(evaluate('--predictions', 'gold', '--run-id', 'a/b'));
     expect(runId.code).toBe(2);
     expect(runId.stderr).toContain('--run-id');
+    const dockerHost = await runCli(evaluate('--predictions', 'gold', '--docker-host', '/run/podman/podman.sock'));
+    expect(dockerHost.code).toBe(2);
+    expect(dockerHost.stderr).toContain('--docker-host: expected a socket as unix:///PATH');
   });
 
   it('an unknown option or command is a usage error; --help is not', async () => {
