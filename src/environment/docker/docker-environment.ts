@@ -11,6 +11,7 @@ import { decodeUtf8 } from './capped-output.js';
 import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterContainer } from './container-registry.js';
 import { daemonMessage, isDaemonUnreachable, isNotFound, isPathRefusal, withDaemonRetry } from './docker-errors.js';
 import { SIGKILL_EXIT, execProcess } from './exec-process.js';
+import { assertLimitsApplied } from './limits-check.js';
 import { PersistentShell } from './persistent-shell.js';
 import { KILL_PROCESS_TREE_SCRIPT } from './process-tree.js';
 import { packTar, unpackTar } from './tar.js';
@@ -91,10 +92,11 @@ export class DockerEnvironment implements Environment {
     registerContainer(docker, container.id);
     const environment = new DockerEnvironment(docker, container, workdir, options.memoryBytes ?? null);
     try {
+      assertLimitsApplied(options.name, options, (await withDaemonRetry(`inspecting container ${options.name}`, () => container.inspect())).HostConfig);
       await withDaemonRetry(`starting container ${options.name}`, () => container.start(), { signal: options.signal });
     } catch (err) {
       await environment.close().catch(() => undefined);
-      if (err instanceof EnvironmentUnavailableError) throw err;
+      if (err instanceof HarnessError) throw err;
       throw new EnvironmentUnavailableError(`container ${options.name} failed to start: ${daemonMessage(err)}`, { cause: err });
     }
     return environment;
