@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Makes sure what sera-eval needs from the system is there, on a bare Debian machine (root):
 #   docker    - docker.io (a daemon that answers; started here if none does) and debootstrap
+#   podman    - Debian's podman and debootstrap, with podman's Docker-compatible API service
+#               (`podman system service`) started here if it does not answer: rootful (as root) on
+#               unix:///run/sera-eval/podman/podman.sock, and rootless, as the user sera-podman
+#               (created here, with subordinate ids), on unix:///tmp/sera-eval-podman-rootless/podman.sock
 #   chromium  - Debian's chromium, for the HTML report test
 # Used by .ci/run, `npm run demo` and `npm test`; a no-op when everything is present.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 want=("$@")
-declare -A PACKAGE_OF=([dockerd]=docker.io [docker]=docker.io [debootstrap]=debootstrap [git]=git [tar]=tar [chromium]=chromium)
+declare -A PACKAGE_OF=([dockerd]=docker.io [docker]=docker.io [debootstrap]=debootstrap [git]=git [tar]=tar [chromium]=chromium
+  [podman]=podman [catatonit]=catatonit [newuidmap]=uidmap [slirp4netns]=slirp4netns [runuser]=util-linux)
 commands=()
 for what in "${want[@]}"; do
   case "$what" in
     docker) commands+=(dockerd docker debootstrap git tar) ;;
+    # catatonit is podman's init for containers started with Init (sera-eval's always are)
+    podman) commands+=(podman catatonit newuidmap slirp4netns runuser debootstrap git tar) ;;
     chromium) commands+=(chromium) ;;
-    *) echo "ensure-system: unknown component '$what' (expected docker or chromium)" >&2; exit 2 ;;
+    *) echo "ensure-system: unknown component '$what' (expected docker, podman or chromium)" >&2; exit 2 ;;
   esac
 done
 
@@ -49,4 +56,8 @@ if [[ " ${want[*]} " == *" docker "* ]] && ! docker info >/dev/null 2>&1; then
     tail -n 20 /tmp/sera-eval-dockerd.log >&2
     exit 1
   fi
+fi
+
+if [[ " ${want[*]} " == *" podman "* ]]; then
+  bash "$(dirname "$0")/start-podman-service.sh"
 fi
