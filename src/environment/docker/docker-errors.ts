@@ -27,7 +27,7 @@ export function isDaemonUnreachable(err: unknown): boolean {
 /** No daemon answers at the address the client uses: the command cannot go on (exit 3). */
 export class DockerUnreachableError extends InfrastructureError {
   constructor(address: string, options?: { cause?: unknown }) {
-    super('docker_unreachable', `cannot reach the Docker daemon at ${address}: start dockerd or set DOCKER_HOST`, options);
+    super('docker_unreachable', `cannot reach the Docker daemon at ${address}: start dockerd (or podman system service) or point --docker-host / DOCKER_HOST at it`, options);
   }
 }
 

@@ -36,11 +36,19 @@ describe('a command run without a Docker daemon', () => {
     try {
       const run = await runCli(['evaluate', '--dataset', DEMO_DATASET_PATH, '--predictions', 'gold', '--pull', 'never', '--output', output]);
       expect(run.code).toBe(3);
-      expect(run.stderr).toContain('cannot reach the Docker daemon at /nonexistent/sera-eval-docker.sock: start dockerd or set DOCKER_HOST');
+      expect(run.stderr).toContain('cannot reach the Docker daemon at /nonexistent/sera-eval-docker.sock: start dockerd (or podman system service) or point --docker-host / DOCKER_HOST at it');
       expect(run.stderr).not.toMatch(/unexpected error|ENOENT|\n\s+at /);
     } finally {
       if (saved === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = saved;
     }
+  });
+
+  it('talks to the socket --docker-host names, not DOCKER_HOST', async () => {
+    const output = mkdtempSync(path.join(tmpdir(), 'no-daemon-'));
+    const args = ['evaluate', '--dataset', DEMO_DATASET_PATH, '--predictions', 'gold', '--pull', 'never', '--output', output];
+    const run = await runCli([...args, '--docker-host', 'unix:///nonexistent/sera-eval-podman.sock']);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('cannot reach the Docker daemon at /nonexistent/sera-eval-podman.sock');
   });
 });
