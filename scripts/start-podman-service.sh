@@ -41,8 +41,10 @@ if ! answers "$ROOTFUL_DIR/podman.sock"; then
   write_containers_conf "$ROOTFUL_DIR"
   rm -f "$ROOTFUL_DIR/podman.sock"
   echo "ensure-system: starting podman system service (rootful) on unix://$ROOTFUL_DIR/podman.sock (log: /tmp/sera-eval-podman.log)"
-  (cd / && CONTAINERS_CONF="$ROOTFUL_DIR/containers.conf" nohup podman system service --time 0 "unix://$ROOTFUL_DIR/podman.sock" \
-    >/tmp/sera-eval-podman.log 2>&1 &)
+  # The whole background job gets its own output: a job holding the caller's stdout open would keep
+  # any reader of that pipe (CI's log, `| tail`) waiting forever.
+  (cd / && CONTAINERS_CONF="$ROOTFUL_DIR/containers.conf" exec nohup podman system service --time 0 "unix://$ROOTFUL_DIR/podman.sock") \
+    </dev/null >/tmp/sera-eval-podman.log 2>&1 &
   wait_for "$ROOTFUL_DIR/podman.sock" /tmp/sera-eval-podman.log
 fi
 
@@ -63,8 +65,8 @@ if ! answers "$ROOTLESS_DIR/podman.sock"; then
   chown -R "$ROOTLESS_USER:" "$ROOTLESS_DIR"
   chmod 700 "$ROOTLESS_DIR/runtime"
   echo "ensure-system: starting podman system service (rootless, as $ROOTLESS_USER) on unix://$ROOTLESS_DIR/podman.sock (log: /tmp/sera-eval-podman-rootless.log)"
-  (cd / && runuser -u "$ROOTLESS_USER" -- env HOME="$home" XDG_RUNTIME_DIR="$ROOTLESS_DIR/runtime" \
+  (cd / && exec runuser -u "$ROOTLESS_USER" -- env HOME="$home" XDG_RUNTIME_DIR="$ROOTLESS_DIR/runtime" \
     CONTAINERS_CONF="$ROOTLESS_DIR/containers.conf" CONTAINERS_STORAGE_CONF="$ROOTLESS_DIR/storage.conf" \
-    nohup podman system service --time 0 "unix://$ROOTLESS_DIR/podman.sock" >/tmp/sera-eval-podman-rootless.log 2>&1 &)
+    nohup podman system service --time 0 "unix://$ROOTLESS_DIR/podman.sock") </dev/null >/tmp/sera-eval-podman-rootless.log 2>&1 &
   wait_for "$ROOTLESS_DIR/podman.sock" /tmp/sera-eval-podman-rootless.log
 fi
