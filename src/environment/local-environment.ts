@@ -1,11 +1,10 @@
 /**
- * An Environment over a host directory that stands for `/testbed`: a persistent `bash --norc` with real
+ * An Environment over a host directory that stands for `/testbed`: a persistent bash on a pty with real
  * git, no Docker. It is the fake Environment of the agent's unit tests, so the agent code that says
  * `/testbed` runs unchanged: paths and command texts mentioning `/testbed` are mapped to the directory,
  * and the directory is mapped back to `/testbed` in every output. Other absolute paths are host paths.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { decodeBackslashReplace } from './backslash-replace.js';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,11 +18,10 @@ import {
   type RunOptions,
   type RunResult,
 } from './environment.js';
+import { SWE_REX_PS1, ShellSession, sweAgentStartupLines, type ShellTransport } from './shell-session.js';
 
 const TESTBED = '/testbed';
 const DEFAULT_TIMEOUT_S = 300;
-/** After the timeout's SIGKILL, how long the shell gets to print its end marker before it is replaced. */
-const RECOVERY_GRACE_MS = 2_000;
 
 /** The shell never sees the harness's environment: an API key must not be one `env` away from the model. */
 function shellEnvironment(home: string): Record<string, string> {
@@ -37,10 +35,9 @@ function shellEnvironment(home: string): Record<string, string> {
 }
 
 export class LocalEnvironment implements Environment {
-  private shell: ChildProcessWithoutNullStreams | undefined;
+  private shell: ShellSession | undefined;
+  private shellExited = false;
   private sessionDir: string | undefined;
-  private pending: Buffer[] = [];
-  private commandCount = 0;
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -69,119 +66,36 @@ export class LocalEnvironment implements Environment {
   private async runNow(command: string, options: RunOptions): Promise<RunResult> {
     if (this.closed) throw new EnvironmentUnavailableError('the local environment is closed');
     const shell = await this.ensureShell();
-    const sessionDir = this.sessionDir as string;
-    const n = ++this.commandCount;
-    const script = join(sessionDir, `command-${n}.sh`);
-    const marker = `__SERA_LOCAL_DONE_${n}__`;
-    await writeFile(script, this.toHostText(command));
-    this.pending = [];
-    shell.stdin.write(`source '${script}' < /dev/null 2>&1; printf '${marker}%s\\n' "$?"\n`);
-
-    // Bash names the sourced file in its messages; a shell reading the command directly says `bash`.
-    const shown = (text: string): string => this.fromHostText(text.split(`${script}: `).join('bash: '));
-    const timeoutS = options.timeoutS ?? DEFAULT_TIMEOUT_S;
-    const finished = await this.waitForMarker(shell, marker, timeoutS * 1000, options.signal);
-    if (finished) return { output: shown(finished.output), exitCode: finished.exitCode, timedOut: false };
-
-    await this.interruptCommand(shell.pid as number);
-    const recovered = await this.waitForMarker(shell, marker, RECOVERY_GRACE_MS);
-    const partial = recovered?.output ?? decodeBackslashReplace(Buffer.concat(this.pending));
-    if (!recovered) await this.replaceShell();
+    const result = await shell.run(this.toHostText(command), options.timeoutS ?? DEFAULT_TIMEOUT_S, options.signal);
+    if (!shell.alive && !result.shellRestarted) {
+      this.shellExited = true;
+      throw new EnvironmentUnavailableError('the local shell exited');
+    }
+    if (result.shellRestarted) this.shell = undefined;
     if (options.signal?.aborted) throw new InterruptedError();
-    return { output: shown(partial), exitCode: recovered?.exitCode ?? 137, timedOut: true };
-  }
-
-  private waitForMarker(
-    shell: ChildProcessWithoutNullStreams,
-    marker: string,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<{ output: string; exitCode: number } | undefined> {
-    return new Promise((resolve, reject) => {
-      const pattern = new RegExp(`${marker}(\\d+)\\n`);
-      const check = (): boolean => {
-        const text = decodeBackslashReplace(Buffer.concat(this.pending));
-        const match = pattern.exec(text);
-        if (!match) return false;
-        cleanup();
-        resolve({ output: text.slice(0, match.index), exitCode: Number(match[1]) });
-        return true;
-      };
-      const onData = (chunk: Buffer): void => {
-        this.pending.push(chunk);
-        check();
-      };
-      const onExit = (): void => {
-        cleanup();
-        reject(new EnvironmentUnavailableError('the local shell exited'));
-      };
-      const onAbort = (): void => {
-        cleanup();
-        resolve(undefined);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        resolve(undefined);
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        shell.stdout.off('data', onData);
-        shell.off('exit', onExit);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      shell.stdout.on('data', onData);
-      shell.once('exit', onExit);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (shell.exitCode !== null || shell.signalCode !== null) onExit();
-      else check();
-    });
+    return { ...result, output: this.fromHostText(result.output) };
   }
 
   /**
-   * The shell runs without job control, so its commands share its process group. SIGINT the shell
-   * first, so its trap is pending when its children die; killing the children first let bash start
-   * the command's next statement before the SIGINT arrived (`sleep 60; echo not-reached` ran on).
+   * bash on a pty made by util-linux `script`, driven like the container's shell, so a command sees
+   * the same terminal, readline and history expansion. No startup file is sourced: the host's
+   * /root/.bashrc is not the instance's.
    */
-  private async interruptCommand(shellPid: number): Promise<void> {
-    try {
-      process.kill(shellPid, 'SIGINT');
-    } catch {
-      // the shell is gone; the caller notices
-    }
-    for (const pid of await processesInGroup(shellPid)) {
-      if (pid === shellPid) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-
-  private async ensureShell(): Promise<ChildProcessWithoutNullStreams> {
-    if (this.shell && this.shell.exitCode === null && this.shell.signalCode === null) return this.shell;
-    if (this.shell) throw new EnvironmentUnavailableError('the local shell exited');
+  private async ensureShell(): Promise<ShellSession> {
+    if (this.shellExited) throw new EnvironmentUnavailableError('the local shell exited');
+    if (this.shell?.alive) return this.shell;
     this.sessionDir ??= await mkdtemp(join(tmpdir(), 'sera-local-env-'));
     const home = join(this.sessionDir, 'home');
     await mkdir(home, { recursive: true });
-    const shell = spawn('bash', ['--norc', '--noprofile'], {
+    const child = spawn('script', ['-qfec', 'exec env -u TERM bash --norc --noprofile', '/dev/null'], {
       cwd: this.repoDir,
-      env: shellEnvironment(home),
+      env: { PATH: shellEnvironment(home).PATH, HOME: home, GIT_CONFIG_NOSYSTEM: '1', SHELL: '/bin/sh', PS1: SWE_REX_PS1, PS2: '', PS0: '' },
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    shell.stderr.on('data', (chunk: Buffer) => this.pending.push(chunk));
-    shell.on('error', () => undefined);
-    shell.stdin.write("trap 'return 130 2>/dev/null' INT\n");
-    this.shell = shell;
-    return shell;
-  }
-
-  private async replaceShell(): Promise<void> {
-    const old = this.shell;
-    this.shell = undefined;
-    if (old?.pid) killGroup(old.pid);
-    await this.ensureShell();
+    child.on('error', () => undefined);
+    this.shell = await ShellSession.start(scriptTransport(child), sweAgentStartupLines([]));
+    return this.shell;
   }
 
   exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -251,7 +165,7 @@ export class LocalEnvironment implements Environment {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.shell?.pid) killGroup(this.shell.pid);
+    await this.shell?.kill();
     this.shell = undefined;
     if (this.sessionDir) await rm(this.sessionDir, { recursive: true, force: true });
   }
@@ -272,18 +186,56 @@ function capOutput(all: Buffer, maxBytes: number | undefined): Buffer {
   return Buffer.concat([all.subarray(0, half), note, all.subarray(all.length - half)]);
 }
 
-/** Linux: the pids whose process group is `pgid`, from /proc/<pid>/stat (field 5). */
-async function processesInGroup(pgid: number): Promise<number[]> {
-  const pids: number[] = [];
+function scriptTransport(child: ChildProcessWithoutNullStreams): ShellTransport {
+  return {
+    write: (text) => {
+      if (child.stdin.writable) child.stdin.write(text);
+    },
+    onData: (listener) => {
+      child.stdout.on('data', listener);
+      child.stderr.on('data', listener);
+    },
+    onEnd: (listener) => child.once('exit', () => listener()),
+    killProcessTree: async (pid, includeRoot) => {
+      for (const descendant of await descendantsOf(pid)) kill(descendant);
+      if (includeRoot) kill(pid);
+      if (includeRoot && child.pid) killGroup(child.pid);
+    },
+    exitCode: async () => child.exitCode ?? 1,
+    destroy: () => {
+      if (child.pid) killGroup(child.pid);
+    },
+  };
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Linux: every process below `root`, from the parent pids in /proc/<pid>/stat (field 4). */
+async function descendantsOf(root: number): Promise<number[]> {
+  const children = new Map<number, number[]>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) pids.push(Number(entry));
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
   }
-  return pids;
+  const found: number[] = [];
+  const walk = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/environment/environment.js';
 import { EnvironmentUnavailableError, FileNotFoundError } from '../../src/environment/environment.js';
+import { describeSweRexShellFacts } from './swe-rex-shell-facts.js';
 
 /**
  * The repository every contract environment starts in, at /testbed: one commit with README.md.
@@ -39,6 +40,8 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       await env.close();
     });
 
+    describe("SWE-ReX's session", () => describeSweRexShellFacts(() => env));
+
     it('keeps the working directory and exported variables between run calls', async () => {
       await env.run('mkdir -p /testbed/sub && cd /testbed/sub && export CONTRACT_VAR=kept');
       const result = await env.run('pwd; echo "$CONTRACT_VAR"');
@@ -59,9 +62,11 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       expect((await env.run('no-such-command-xyz')).exitCode).toBe(127);
     });
 
-    it('gives commands that read stdin an empty stdin instead of hanging', async () => {
-      const result = await env.run('cat; read line; echo "read exit $?"', { timeoutS: 20 });
-      expect(result).toMatchObject({ output: 'read exit 1\n', timedOut: false });
+    it('gives commands the terminal as stdin, so one waiting for input runs into its timeout (SWE-ReX)', async () => {
+      const result = await env.run('cat; echo not-reached', { timeoutS: 1 });
+      expect(result).toMatchObject({ timedOut: true });
+      expect(result.output).not.toContain('not-reached');
+      expect((await env.run('echo next')).output).toBe('next\n');
     });
 
     it('interrupts a command at its timeout and keeps the shell usable with its state', async () => {

@@ -12,7 +12,8 @@ import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterConta
 import { daemonMessage, isDaemonUnreachable, isNotFound, isPathRefusal, withDaemonRetry } from './docker-errors.js';
 import { SIGKILL_EXIT, execProcess } from './exec-process.js';
 import { assertLimitsApplied } from './limits-check.js';
-import { PersistentShell } from './persistent-shell.js';
+import { startDockerShell } from './persistent-shell.js';
+import { sweAgentStartupLines, type ShellSession } from '../shell-session.js';
 import { KILL_PROCESS_TREE_SCRIPT } from './process-tree.js';
 import { packTar, unpackTar } from './tar.js';
 
@@ -37,12 +38,15 @@ export interface DockerEnvironmentOptions {
 /** SWE-agent's bash tool default (sera-agent.md §1.4). */
 const DEFAULT_RUN_TIMEOUT_S = 300;
 const DEFAULT_EXEC_OUTPUT_BYTES = 32 * 1024 * 1024;
-/** Keeps the shell's own output plain: no pager waiting on the pty, no colour codes. */
-const SHELL_ENV = { TERM: 'dumb', PAGER: 'cat', GIT_PAGER: 'cat' };
+/**
+ * SWE-agent's session set-up: SWE-ReX sources /root/.bashrc (in SWE-bench images the only place the
+ * `testbed` conda env is activated), then the exports of swe_env.py and the tool config.
+ */
+const SHELL_STARTUP = sweAgentStartupLines(['/root/.bashrc']);
 const MAX_SYMLINK_HOPS = 8;
 
 export class DockerEnvironment implements Environment {
-  private shell: PersistentShell | undefined;
+  private shell: ShellSession | undefined;
   private shellQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private oomKillsSeen = 0;
@@ -124,14 +128,13 @@ export class DockerEnvironment implements Environment {
     return result;
   }
 
-  private async liveShell(): Promise<PersistentShell> {
+  private async liveShell(): Promise<ShellSession> {
     if (this.shell?.alive) return this.shell;
     const host = {
       container: this.container,
-      writeFile: (path: string, content: string) => this.writeFile(path, content),
       killProcessTree: (pid: number, includeRoot: boolean) => this.killProcessTree(pid, includeRoot),
     };
-    this.shell = await this.guard('starting the shell', () => PersistentShell.start(host, this.workdir, SHELL_ENV));
+    this.shell = await this.guard('starting the shell', () => startDockerShell(host, this.workdir, SHELL_STARTUP));
     return this.shell;
   }
 

@@ -21,7 +21,8 @@ describe('LocalEnvironment', () => {
     const failed = await env.run('echo oops >&2; false');
     expect(failed).toEqual({ output: 'oops\n', exitCode: 1, timedOut: false });
     expect(await env.run('nosuchcommand_xyz')).toEqual({
-      output: 'bash: line 1: nosuchcommand_xyz: command not found\n',
+      // the interactive shell's wording, as SWE-ReX's session printed it
+      output: 'bash: nosuchcommand_xyz: command not found\n',
       exitCode: 127,
       timedOut: false,
     });
@@ -31,7 +32,10 @@ describe('LocalEnvironment', () => {
     repo = await makeTempRepo({});
     process.env.SERA_TEST_SECRET = 'sk-should-not-leak';
     try {
-      const result = await repo.env.run('cat; env');
+      const read = await repo.env.run('cat', { timeoutS: 1 });
+      expect(read.timedOut).toBe(true);
+      expect(read.output).not.toContain('sk-should-not-leak');
+      const result = await repo.env.run('env');
       expect(result.output).not.toContain('sk-should-not-leak');
       expect(result.exitCode).toBe(0);
     } finally {
