@@ -16,7 +16,7 @@ import { buildImage, hasImage, imageLabels, importImage } from './docker/image-s
 import { packTar } from './docker/tar.js';
 
 export const BASE_IMAGE = 'sera-eval/base:bookworm';
-export const PYTHON_BASE_IMAGE = 'sera-eval/python-base:bookworm';
+export const PYTHON_BASE_IMAGE = 'sera-eval/python-base:bookworm-conda';
 export const INPUT_HASH_LABEL = 'sera-eval.input-hash';
 const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
@@ -61,14 +61,14 @@ async function makeBaseImage(docker: DockerClient, onProgress?: ProgressListener
   }
 }
 
-/** `sera-eval/python-base:bookworm` FROM the base: python3, pytest, git, patch and a conda shim. */
+/** `sera-eval/python-base:bookworm-conda` FROM the base: SWE-bench's /opt/miniconda3 layout (base and testbed interpreters), git, patch. */
 export function ensurePythonBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
   return shared(docker, PYTHON_BASE_IMAGE, () => makePythonBaseImage(docker, onProgress));
 }
 
 async function makePythonBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
   await ensureBaseImage(docker, onProgress);
-  const names = ['Dockerfile', 'activate', 'conda'];
+  const names = ['Dockerfile', 'activate', 'conda', 'conda.sh'];
   const files = await Promise.all(names.map(async (name) => ({ name, content: await readFile(join(IMAGES_DIR, 'python-base', name)), mode: 0o755 })));
   const hash = hashOf(await imageId(docker, BASE_IMAGE), ...files.map((file) => file.content));
   if ((await imageLabels(docker, PYTHON_BASE_IMAGE))?.[INPUT_HASH_LABEL] === hash) return;

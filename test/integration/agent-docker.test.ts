@@ -119,6 +119,32 @@ describe.skipIf(!docker.available)('the SERA agent on real Docker', () => {
     expect(await containersLabelled(RUN_ID)).toEqual([]);
   }, 300_000);
 
+  it('runs the tests in the testbed env that only /root/.bashrc activates, as SWE-agent does on SWE-bench images', async () => {
+    const tests = 'cd /testbed && python -m pytest -q tests/test_truncate.py 2>&1 | tail -n 1';
+    const trajectory = await rollout([
+      turn.bash('which python; echo "$CONDA_DEFAULT_ENV"'),
+      turn.bash(tests),
+      turn.submit(),
+      turn.submit(),
+    ]);
+    const [which, passed] = trajectory.steps.map((s) => s.observation);
+    expect(which).toBe('/opt/miniconda3/envs/testbed/bin/python\ntestbed\n');
+    expect(passed).toMatch(/^\d+ passed in [\d.]+s\n$/);
+
+    // Without /root/.bashrc the same command meets the base interpreter first on PATH, which has no pytest.
+    const fresh = await startContainer();
+    try {
+      const bare = await fresh.exec(['bash', '-c', tests]);
+      expect(bare.output).toBe('/opt/miniconda3/bin/python: No module named pytest\n');
+      const sourced = await fresh.exec(['bash', '-c', `source /root/.bashrc && ${tests}`]);
+      expect(sourced.output).toMatch(/^\d+ passed in [\d.]+s\n$/);
+      const image = await fresh.exec(['bash', '-c', 'cat /root/.bashrc; env | grep -c "^LANG="']);
+      expect(image.output).toBe('source /opt/miniconda3/etc/profile.d/conda.sh && conda activate testbed\n0\n');
+    } finally {
+      await fresh.close();
+    }
+  }, 300_000);
+
   it('keeps cd across bash calls, answers a command past its timeout with the timeout text, and the next command works', async () => {
     const trajectory = await rollout(
       [

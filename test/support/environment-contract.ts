@@ -54,6 +54,9 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       expect((await env.readFile('/testbed/multi.txt')).toString()).toBe('first $HOME\nsecond\n');
       const long = 'y'.repeat(20_000);
       expect((await env.run(`echo ${long} | wc -c`)).output.trim()).toBe('20001');
+      // a long line after the first one is typed while bash reads the heredoc
+      const body = 'z'.repeat(10_000);
+      expect((await env.run(`cat > /testbed/long.txt <<'EOF'\n${body}\n${body}\nEOF\nwc -c < /testbed/long.txt`)).output).toBe('20002\n');
     });
 
     it('reports exit codes as data', async () => {

@@ -13,5 +13,5 @@ export default async function setup(): Promise<void> {
     if (event.error) console.error(event.error);
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`integration setup: sera-eval/python-base:bookworm ready in ${seconds} s`);
+  console.log(`integration setup: sera-eval/python-base:bookworm-conda ready in ${seconds} s`);
 }
