@@ -1,7 +1,7 @@
 /**
  * Bash tool round trip: a trivial command through the DockerEnvironment persistent shell (`run`, what
- * the agent's bash tool uses) beside the same command as a fresh `docker exec` process (`exec`),
- * interleaved so both see the same machine load.
+ * the agent's bash tool uses, SWE-ReX's exit-code line after each command included) beside the same
+ * command as a fresh `docker exec` process (`exec`), interleaved so both see the same machine load.
  */
 import type Dockerode from 'dockerode';
 import { RUN_ID_LABEL } from '../src/environment/docker/container-registry.js';
@@ -44,8 +44,7 @@ export const bashRoundTripSection: Section = {
     try {
       const viaShell = () => timed(() => env.run(COMMAND), 'persistent shell');
       const viaExec = () => timed(() => env.exec(['bash', '-c', COMMAND]), 'docker exec');
-      // `run` copies each command into the container through the archive API first; timed alone it
-      // shows how much of a round trip that copy is
+      // the archive API, timed alone: what typing a long command through the pty saves over copying it
       const viaArchive = async () => {
         const started = performance.now();
         await env.writeFile('/tmp/sera-eval-bench-command', COMMAND);
@@ -76,7 +75,7 @@ export const bashRoundTripSection: Section = {
       rows: [
         line('env.run (persistent shell)', shell),
         line('env.exec (fresh docker exec)', exec),
-        line('env.writeFile (archive API; run uses it only for commands over ~2 KB)', write),
+        line('env.writeFile (archive API; run never needs it)', write),
       ],
       notes: [
         `speedup of the persistent shell: ${fmt.ratio(median(exec) / median(shell))} at the median, ` +

@@ -19,7 +19,7 @@ import { DockerEnvironment } from '../../src/environment/docker/docker-environme
 import { imageNameFor } from '../../src/environment/images.js';
 import { gradeInEnvironment } from '../../src/evaluation/grade-in-environment.js';
 import type { Trajectory } from '../../src/run-dir/schemas.js';
-import { demoRow, ensureDemoImages } from '../support/demo-fixtures.js';
+import { buildDemoImageAs, demoRow, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
 import { startFakeModelServer, turn } from '../support/fake-model-server.js';
 
@@ -29,6 +29,8 @@ const RUN_ID = `agent-docker-${process.pid}`;
 const row = demoRow('sera-eval__textwrapx-14');
 const image = imageNameFor(row, 'local');
 const TRUNCATE = '/testbed/textwrapx/truncate.py';
+/** The same instance under a name of this test's own, so it is surely built from this checkout's harness/images. */
+const LAYOUT_IMAGE = 'sera-eval-test/layout-textwrapx:latest';
 let containers = 0;
 
 async function containersLabelled(runId: string): Promise<string[]> {
@@ -36,15 +38,15 @@ async function containersLabelled(runId: string): Promise<string[]> {
   return list.map((c) => c.Id);
 }
 
-function startContainer(): Promise<DockerEnvironment> {
+function startContainer(fromImage = image): Promise<DockerEnvironment> {
   containers++;
-  return DockerEnvironment.start({ docker: docker.docker, image, name: `sera-eval-${RUN_ID}-${containers}`, labels: { [RUN_ID_LABEL]: RUN_ID } });
+  return DockerEnvironment.start({ docker: docker.docker, image: fromImage, name: `sera-eval-${RUN_ID}-${containers}`, labels: { [RUN_ID_LABEL]: RUN_ID } });
 }
 
 /** One rollout of `turns` on a fresh container of the textwrapx image, closed afterwards like the pipeline does. */
-async function rollout(turns: ReplayTurn[], limits: Partial<AgentLimits> = {}): Promise<Trajectory> {
+async function rollout(turns: ReplayTurn[], limits: Partial<AgentLimits> = {}, fromImage = image): Promise<Trajectory> {
   const server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns }] });
-  const env = await startContainer();
+  const env = await startContainer(fromImage);
   try {
     const client = await connectModelClient({ baseUrl: server.url });
     return await runAgent({
@@ -121,18 +123,18 @@ describe.skipIf(!docker.available)('the SERA agent on real Docker', () => {
 
   it('runs the tests in the testbed env that only /root/.bashrc activates, as SWE-agent does on SWE-bench images', async () => {
     const tests = 'cd /testbed && python -m pytest -q tests/test_truncate.py 2>&1 | tail -n 1';
-    const trajectory = await rollout([
-      turn.bash('which python; echo "$CONDA_DEFAULT_ENV"'),
-      turn.bash(tests),
-      turn.submit(),
-      turn.submit(),
-    ]);
+    await buildDemoImageAs(docker.docker, row, LAYOUT_IMAGE);
+    const trajectory = await rollout(
+      [turn.bash('which python; echo "$CONDA_DEFAULT_ENV"'), turn.bash(tests), turn.submit(), turn.submit()],
+      {},
+      LAYOUT_IMAGE,
+    );
     const [which, passed] = trajectory.steps.map((s) => s.observation);
     expect(which).toBe('/opt/miniconda3/envs/testbed/bin/python\ntestbed\n');
     expect(passed).toMatch(/^\d+ passed in [\d.]+s\n$/);
 
     // Without /root/.bashrc the same command meets the base interpreter first on PATH, which has no pytest.
-    const fresh = await startContainer();
+    const fresh = await startContainer(LAYOUT_IMAGE);
     try {
       const bare = await fresh.exec(['bash', '-c', tests]);
       expect(bare.output).toBe('/opt/miniconda3/bin/python: No module named pytest\n');

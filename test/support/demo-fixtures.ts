@@ -29,6 +29,20 @@ export async function ensureDemoImages(docker: Dockerode): Promise<void> {
   await buildDemoImages(demoRows(), (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }));
 }
 
+/**
+ * One demo instance's image under a name of the caller's (the demo's own names are shared by every
+ * checkout using this Docker daemon, which may build them from other harness files).
+ */
+export async function buildDemoImageAs(docker: Dockerode, row: SweBenchInstance, imageName: string): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sera-eval-demo-as-'));
+  try {
+    await materializeRepo(demoRepoSourceDir(row.repo), path.join(dir, 'repo'));
+    await buildRepoImage(docker, { gitDir: path.join(dir, 'repo'), imageName });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A patch as `git diff` writes it, after `edit` changes a fresh copy of the instance's repository. */
 export async function makePatch(row: SweBenchInstance, edit: (repoDir: string) => void): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sera-eval-patch-'));
