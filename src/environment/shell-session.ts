@@ -30,7 +30,7 @@ const TERMINAL_ROWS = 24;
 const TERMINAL_COLUMNS = 80;
 const RUN_OUTPUT_CAP_BYTES = 16 * 1024 * 1024;
 const START_TIMEOUT_MS = 30_000;
-const EXIT_CODE_TIMEOUT_MS = 10_000;
+const EXIT_CODE_TIMEOUT_MS = 60_000;
 /** How long an interrupted command gets to return to the prompt before the next escalation. */
 const RECOVERY_WAIT_MS = 5_000;
 /** After an interrupt, output is eaten this long (SWE-ReX `_eat_following_output` waits 0.5 s). */
@@ -95,7 +95,8 @@ export class ShellSession {
   /** Output that arrived between commands: pexpect would show it before the next command's. */
   private carried = new CappedOutput(RUN_OUTPUT_CAP_BYTES);
   private waiter: Waiter | undefined;
-  private exitCodeLine: Promise<void> = Promise.resolve();
+  /** Resolves true once SWE-ReX's exit-code line is back at the prompt, false when it never came. */
+  private exitCodeLine: Promise<boolean> = Promise.resolve(true);
   private readonly nonce = randomBytes(8).toString('hex');
   private readonly markerPattern = new RegExp(`__SERA_PROMPT_${this.nonce} (\\d+) ([01])\\r?\\n`);
   private shellPid = 0;
@@ -144,7 +145,11 @@ export class ShellSession {
    * shell is killed and `shellRestarted` tells the caller to start a new one.
    */
   async run(command: string, timeoutS: number, signal?: AbortSignal): Promise<RunResult> {
-    await this.exitCodeLine;
+    if (!(await this.exitCodeLine) && this.alive) {
+      // The shell never came back to its prompt after the last command (PROMPT_COMMAND replaced?).
+      await this.kill();
+      return { output: '', exitCode: 130, timedOut: true, shellRestarted: true };
+    }
     if (!this.alive) throw new EnvironmentUnavailableError('the shell has exited');
     const input = shellInputFor(command);
     const done = this.expect(input.fallback ? FALLBACK_UNIQUE_STRING : undefined);
@@ -183,17 +188,15 @@ export class ShellSession {
   }
 
   /** SWE-ReX's exit-code line; what it prints is not shown, anything before it goes to the next output. */
-  private async typeExitCodeLine(): Promise<void> {
+  private async typeExitCodeLine(): Promise<boolean> {
     const done = this.expect(EXIT_CODE_END);
     this.transport.write(EXIT_CODE_LINE);
     const finished = await Promise.race([done, sleep(EXIT_CODE_TIMEOUT_MS).then(() => undefined)]);
-    if (!finished) {
-      this.waiter = undefined;
-      return;
-    }
+    if (!finished) return false;
     const text = finished.output.toString('latin1');
     const before = text.slice(0, Math.max(0, text.indexOf('EXITCODESTART')));
     this.carried.push(Buffer.from(before, 'latin1'));
+    return true;
   }
 
   /** Ctrl-C, then SIGKILL to the command's processes; any prompt then ends the wait. */
