@@ -162,7 +162,7 @@ export class ShellSession {
     try {
       const finished = await Promise.race([done, this.waitUntil(() => interrupted !== undefined)]);
       if (finished) {
-        this.exitCodeLine = this.typeExitCodeLine();
+        if (this.alive) this.exitCodeLine = this.typeExitCodeLine();
         return { output: this.show(finished.output), exitCode: finished.exitCode, timedOut: false };
       }
       const recovered = await this.recover(done);
