@@ -53,6 +53,7 @@ export function countOutcomes(verdicts: readonly CellVerdict[]): OutcomeCounts {
     error: 0,
     infrastructure: 0,
     not_submitted: 0,
+    pending: 0,
   };
   for (const v of verdicts) {
     counts[v.verdict]++;

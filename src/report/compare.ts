@@ -8,9 +8,9 @@
  * they are not (they share the instance's difficulty), and would overstate significance. The
  * bootstrap CI uses the shares themselves, resampling instances.
  */
-import { ALL_REPOS, repoRates, type RepoRates } from './rates.js';
+import { ALL_REPOS, repoRates, type ContextRate, type RepoRates } from './rates.js';
 import type { RunSource } from './run-source.js';
-import { bootstrapMeanCi, mcnemarExact, pooledStd, signalToNoise, type RateStats, type SignalToNoise } from './stats.js';
+import { bootstrapMeanCi, mcnemarExact, minimumDetectableDrop, pooledStd, signalToNoise, type RateStats, type SignalToNoise } from './stats.js';
 import type { CellVerdict } from './verdicts.js';
 
 export interface PairedResult {
@@ -22,14 +22,23 @@ export interface PairedResult {
   pValue: number;
   /** 95 % bootstrap CI of the mean per-instance difference in share resolved, in percentage points. */
   ci: { low: number; high: number } | undefined;
+  /**
+   * The smallest difference (pp) McNemar at p < 0.05 (two-sided) would see with 80 % power on these
+   * instances, given how many changed verdict between the runs.
+   */
+  minimumDetectable: number | undefined;
 }
 
 export interface ComparisonRow {
   repo: string;
   label: string;
   context: string;
+  /** Infrastructure-excluded rates (the compared quantity). */
   a: RateStats;
   b: RateStats;
+  /** Both rates and the counts behind them, per side (README "Definitions"). */
+  countsA: ContextRate;
+  countsB: ContextRate | undefined;
   /** B − A in percentage points, on the means over seeds; undefined when either side has no graded seed. */
   delta: number | undefined;
   paired: PairedResult;
@@ -71,15 +80,23 @@ function pairedTest(a: readonly CellVerdict[], b: readonly CellVerdict[], seed: 
     if (sb > 0.5 && !(sa > 0.5)) won.push(id);
     if (sa > 0.5 && !(sb > 0.5)) lost.push(id);
   }
-  return { instances: both.length, won, lost, pValue: mcnemarExact(lost.length, won.length), ci: bootstrapMeanCi(differences, { seed }) };
+  const discordance = both.length > 0 ? (won.length + lost.length) / both.length : 0;
+  return {
+    instances: both.length,
+    won,
+    lost,
+    pValue: mcnemarExact(lost.length, won.length),
+    ci: bootstrapMeanCi(differences, { seed }),
+    minimumDetectable: minimumDetectableDrop(both.length, discordance, 0.025),
+  };
 }
 
+// Differing models are what compare is for, so that is no warning here (the gate states both models).
 function differenceWarnings(a: RunSource, b: RunSource, onlyA: number, onlyB: number, contexts: string[]): string[] {
   const warnings: string[] = [];
   if (onlyA > 0 || onlyB > 0) {
     warnings.push(`instance sets differ: ${onlyA} only in A, ${onlyB} only in B; comparing the intersection`);
   }
-  if (a.model !== b.model) warnings.push(`models differ: A ${a.model}, B ${b.model}`);
   const keys = [...new Set([...Object.keys(a.versions), ...Object.keys(b.versions)])].sort();
   const changed = keys.filter((k) => a.versions[k] !== undefined && b.versions[k] !== undefined && a.versions[k] !== b.versions[k]);
   if (changed.length > 0) {
@@ -112,6 +129,8 @@ export function compareRuns(a: RunSource, b: RunSource): Comparison {
         context: ca.context,
         a: ca.rate,
         b: bRate,
+        countsA: ca,
+        countsB: cb,
         delta,
         paired: pairedTest(verdictsA.filter(inRow), verdictsB.filter(inRow), 1000 + i),
         snr: delta === undefined ? undefined : signalToNoise(delta, pooledStd(ca.rate.std, bRate.std)),

@@ -3,7 +3,7 @@
  * Missing optional parts (trajectories for evaluate-only runs, a gold dataset) are simply absent.
  */
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -34,6 +34,11 @@ export interface RunData {
   cells: CellReport[];
   predictions: Prediction[];
   trajectories: TrajectoryRecord[];
+  /**
+   * False while the run is in progress (or was interrupted): it has not written its final
+   * report.json since it last (re)started. Cells without a report are then pending.
+   */
+  inProgress: boolean;
   /** Gold patches by instance id, when the run's dataset file could be read; used for patch recall. */
   goldPatches: Map<string, string>;
 }
@@ -110,6 +115,13 @@ function datasetFile(manifest: RunManifest, explicit: string | undefined): strin
   return source.endsWith('.jsonl') && existsSync(source) ? source : undefined;
 }
 
+/** The summary report.json is written last; a resume rewrites run.json first, making an older summary stale. */
+async function runInProgress(layout: RunLayout): Promise<boolean> {
+  if (!existsSync(layout.summary)) return true;
+  const [summary, manifest] = await Promise.all([stat(layout.summary), stat(layout.manifest)]);
+  return summary.mtimeMs < manifest.mtimeMs;
+}
+
 export async function loadRun(runDir: string, options: LoadRunOptions = {}): Promise<RunData> {
   const layout = new RunLayout(runDir);
   if (!existsSync(layout.manifest)) throw new InputError(`${runDir}: not a run directory (no run.json)`);
@@ -127,5 +139,5 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const gold = await loadGoldRows(datasetFile(manifest, options.dataset), ids);
   const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
-  return { root: runDir, manifest, rows, cells, predictions, trajectories, goldPatches };
+  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: await runInProgress(layout), goldPatches };
 }

@@ -1,12 +1,16 @@
 /**
- * `sera-eval nightly --baseline RUN_DIR|REPORT --current RUN_DIR [--max-drop PP] [--junit FILE]
- * [--markdown FILE] [--history FILE]`: exit 0 when the gate passes, 1 on a regression, 2 on bad input.
+ * `sera-eval nightly --baseline RUN_DIR|REPORT --current RUN_DIR [--max-drop PP] [--max-infra PCT]
+ * [--alpha A] [--junit FILE] [--markdown FILE] [--history FILE]`: exit 0 when the gate passes, 1 on
+ * a regression or when tonight's run measured too little ("not measured"), 2 on bad input,
+ * including a baseline that is itself no measurement.
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../run-dir/atomic-write.js';
 import { EXIT_GATE_FAILED, EXIT_OK, parseArgs, withInputErrors, type CommandIo } from './command-io.js';
 import { compareRuns } from './compare.js';
+import { DEFAULT_ALPHA } from './gate-decision.js';
+import { DEFAULT_MAX_INFRA, gradedInstances, measurementProblems } from './measurement.js';
 import { evaluateGate, type GateResult } from './nightly-gate.js';
 import { appendHistory, type HistoryEntry } from './nightly-history.js';
 import { repoRates } from './rates.js';
@@ -16,7 +20,9 @@ import { loadRunSource, type RunSource } from './run-source.js';
 export const NightlyArgsSchema = z.object({
   baseline: z.string().min(1).describe('baseline run directory or its report.json'),
   current: z.string().min(1).describe('tonight\'s run directory (or report.json)'),
-  maxDrop: z.coerce.number().nonnegative().default(5).describe('allowed drop in percentage points per repository × context'),
+  maxDrop: z.coerce.number().nonnegative().default(5).describe('--max-drop: allowed drop of a context\'s pooled rate, in percentage points'),
+  maxInfra: z.coerce.number().min(0).max(100).default(DEFAULT_MAX_INFRA).describe('--max-infra: largest share of a context\'s cells (percent) that may fail on infrastructure'),
+  alpha: z.coerce.number().gt(0).lt(1).default(DEFAULT_ALPHA).describe('--alpha: family-wise error rate of the gate\'s tests'),
   junit: z.string().optional().describe('write JUnit XML here'),
   markdown: z.string().optional().describe('write the Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)'),
   history: z.string().optional().describe('append one JSON line per night here, for the HTML trend'),
@@ -36,6 +42,7 @@ function historyEntry(current: RunSource, baseline: RunSource, gate: GateResult,
     baseline_run_id: baseline.runId,
     passed: gate.passed,
     regressions: gate.rows.filter((r) => r.regression).map((r) => `${r.repo} @ ${r.context}`),
+    ...(gate.notMeasured.length > 0 ? { not_measured: gate.notMeasured } : {}),
     rates,
   };
 }
@@ -44,6 +51,13 @@ export async function nightlyCommand(args: NightlyArgs, io: CommandIo): Promise<
   return withInputErrors(io, async () => {
     const options = parseArgs(NightlyArgsSchema, args, 'nightly');
     const [baseline, current] = await Promise.all([loadRunSource(options.baseline), loadRunSource(options.current)]);
+    const unusable = measurementProblems(baseline, options.maxInfra);
+    for (const context of baseline.contexts) {
+      if (gradedInstances(baseline.verdicts.filter((v) => v.context === context)) === 0) {
+        unusable.push(`${context === '-' ? 'it' : `context ${context}`} graded no instance`);
+      }
+    }
+    if (unusable.length > 0) throw new InputError(`nightly: baseline ${options.baseline} is unusable: ${unusable.join('; ')}`);
     const comparison = compareRuns(baseline, current);
     if (comparison.instances === 0 || comparison.contexts.length === 0) {
       throw new InputError(
@@ -51,7 +65,8 @@ export async function nightlyCommand(args: NightlyArgs, io: CommandIo): Promise<
           `${comparison.instances === 0 ? 'instance' : 'context'}; nothing to gate`,
       );
     }
-    const gate = evaluateGate(comparison, options.maxDrop);
+    const notMeasured = measurementProblems(current, options.maxInfra, baseline);
+    const gate = evaluateGate(comparison, { maxDrop: options.maxDrop, maxInfra: options.maxInfra, alpha: options.alpha }, notMeasured);
     const markdown = renderGateMarkdown(gate, comparison);
     io.stdout.write(markdown);
     if (options.markdown) await writeFileAtomic(options.markdown, markdown);

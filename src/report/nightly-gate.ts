@@ -1,53 +1,83 @@
 /**
- * The nightly regression gate: a repository × context fails when its resolve rate dropped by
- * more than the allowed percentage points, or dropped significantly on the paired test
- * (exact McNemar p < 0.05 with more instances lost than won).
+ * The nightly regression gate (README "The nightly gate"): not measured when tonight's run is
+ * incomplete, graded fewer instances than the baseline, or lost too much to infrastructure;
+ * otherwise a regression when a test of the family (gate-decision.ts) rejects at α after
+ * Holm–Bonferroni, or the pooled rate of a context fell by more than --max-drop.
  */
 import type { Comparison } from './compare.js';
-
-export const SIGNIFICANCE = 0.05;
+import { decideGate, describeFamily, type GateTest } from './gate-decision.js';
+import { ALL_REPOS } from './rates.js';
 
 export interface GateRow {
   repo: string;
   label: string;
   context: string;
+  kind: GateTest['kind'];
+  instances: number;
   baseline: number | undefined;
   current: number | undefined;
   delta: number | undefined;
+  /** One-sided exact McNemar p for a drop. */
   pValue: number;
   won: string[];
   lost: string[];
+  minimumDetectableDrop: number | undefined;
   regression: boolean;
   /** Why it failed, for the JUnit failure message and the Markdown summary. */
   reason: string | undefined;
 }
 
-export interface GateResult {
-  passed: boolean;
+export interface GateOptions {
   maxDrop: number;
+  maxInfra: number;
+  alpha: number;
+}
+
+export interface GateResult {
+  status: 'passed' | 'regression' | 'not_measured';
+  passed: boolean;
+  /** Why tonight's run is not a measurement; non-empty exactly when status is not_measured. */
+  notMeasured: string[];
+  options: GateOptions;
+  family: string;
   rows: GateRow[];
 }
 
-export function evaluateGate(comparison: Comparison, maxDrop: number): GateResult {
-  const rows = comparison.rows.map((r): GateRow => {
+export function evaluateGate(comparison: Comparison, options: GateOptions, notMeasured: readonly string[] = []): GateResult {
+  const tests: GateTest[] = comparison.rows.map((r) => ({
+    kind: r.repo === ALL_REPOS ? 'pooled' : 'repo',
+    instances: r.paired.instances,
+    won: r.paired.won.length,
+    lost: r.paired.lost.length,
+    delta: r.delta,
+  }));
+  const decisions = decideGate(tests, options);
+  const rows = comparison.rows.map((r, i): GateRow => {
+    const d = decisions[i]!;
     const reasons: string[] = [];
-    if (r.delta !== undefined && r.delta < -maxDrop) reasons.push(`dropped ${(-r.delta).toFixed(2)} pp (more than ${maxDrop} pp)`);
-    if (r.paired.pValue < SIGNIFICANCE && r.paired.lost.length > r.paired.won.length) {
-      reasons.push(`significant drop: McNemar p = ${r.paired.pValue.toPrecision(3)} (${r.paired.lost.length} lost, ${r.paired.won.length} won)`);
+    if (d.floorBreached) reasons.push(`dropped ${(-(r.delta as number)).toFixed(2)} pp (more than --max-drop ${options.maxDrop} pp)`);
+    if (d.significant) {
+      reasons.push(
+        `significant drop: one-sided McNemar p = ${d.pValue.toPrecision(3)} (${r.paired.lost.length} lost, ${r.paired.won.length} won), rejected by Holm at α = ${options.alpha}`,
+      );
     }
     return {
       repo: r.repo,
       label: r.label,
       context: r.context,
+      kind: tests[i]!.kind,
+      instances: r.paired.instances,
       baseline: r.a.mean,
       current: r.b.mean,
       delta: r.delta,
-      pValue: r.paired.pValue,
+      pValue: d.pValue,
       won: r.paired.won,
       lost: r.paired.lost,
-      regression: reasons.length > 0,
+      minimumDetectableDrop: d.minimumDetectableDrop,
+      regression: notMeasured.length === 0 && d.regression,
       reason: reasons.length > 0 ? reasons.join('; ') : undefined,
     };
   });
-  return { passed: rows.every((r) => !r.regression), maxDrop, rows };
+  const status = notMeasured.length > 0 ? 'not_measured' : rows.some((r) => r.regression) ? 'regression' : 'passed';
+  return { status, passed: status === 'passed', notMeasured: [...notMeasured], options, family: describeFamily(tests, options.alpha), rows };
 }

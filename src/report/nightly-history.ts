@@ -23,6 +23,7 @@ export const HistoryEntrySchema = z.object({
   baseline_run_id: z.string(),
   passed: z.boolean(),
   regressions: z.array(z.string()).describe('"<repo> @ <context>" that failed the gate'),
+  not_measured: z.array(z.string()).optional().describe('why the night was not a measurement (the gate failed closed)'),
   rates: z.array(HistoryRateSchema),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;

@@ -2,9 +2,12 @@
  * Resolve rates per repository × context, averaged over seeds, in the row order users read:
  * Django, SymPy, Sphinx, then the other repositories by instance count, then All.
  *
- * A seed's rate is resolved / (instances − infrastructure failures): an infrastructure failure
- * is not the model's (DESIGN.md §3), so it leaves the denominator instead of counting as a miss.
- * With none, this is the official resolved / total.
+ * Two rates, always shown together with the infrastructure count (README "Definitions"):
+ * - official: resolved / instances, infrastructure failures counted as not resolved, as the
+ *   official SWE-bench harness scores them; the only denominator comparable with leaderboards;
+ * - excluding infrastructure: resolved / (instances − infrastructure failures), the model's rate
+ *   on what it was actually graded on (an infrastructure failure is not the model's, DESIGN.md §3).
+ * Pending cells (a run still in progress) are in neither denominator.
  */
 import { seedRates, type RateStats } from './stats.js';
 import type { CellVerdict } from './verdicts.js';
@@ -33,16 +36,23 @@ export function orderRepos(instanceCounts: ReadonlyMap<string, number>): string[
 export interface SeedCount {
   seed: string;
   resolved: number;
-  /** Instances minus infrastructure failures: the rate's denominator. */
+  /** Instances minus infrastructure failures and pending cells: the infrastructure-excluded denominator. */
   graded: number;
+  /** Instances minus pending cells: the official denominator. */
+  measured: number;
 }
 
 export interface ContextRate {
   context: string;
   seeds: SeedCount[];
+  /** Infrastructure excluded: resolved / graded per seed. */
   rate: RateStats;
+  /** Official: resolved / measured per seed (infrastructure counted as not resolved). */
+  official: RateStats;
   resolved: number;
   graded: number;
+  measured: number;
+  pending: number;
   errors: number;
   emptyPatches: number;
   infrastructure: number;
@@ -66,18 +76,22 @@ function contextRate(context: string, seeds: readonly string[], verdicts: readon
       return {
         seed,
         resolved: cell.filter((v) => v.verdict === 'resolved').length,
-        graded: cell.filter((v) => v.verdict !== 'infrastructure').length,
+        graded: cell.filter((v) => v.verdict !== 'infrastructure' && v.verdict !== 'pending').length,
+        measured: cell.filter((v) => v.verdict !== 'pending').length,
         present: cell.length > 0,
       };
     })
     .filter((s) => s.present)
-    .map(({ seed, resolved, graded }) => ({ seed, resolved, graded }));
+    .map(({ seed, resolved, graded, measured }) => ({ seed, resolved, graded, measured }));
   return {
     context,
     seeds: seedCounts,
     rate: seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.graded }))),
+    official: seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.measured }))),
     resolved: count('resolved'),
-    graded: mine.length - count('infrastructure'),
+    graded: mine.length - count('infrastructure') - count('pending'),
+    measured: mine.length - count('pending'),
+    pending: count('pending'),
     errors: count('error'),
     emptyPatches: count('empty_patch'),
     infrastructure: count('infrastructure'),

@@ -82,7 +82,7 @@ function contextActivity(run: RunData, context: string): ContextActivity | undef
 }
 
 export function buildReportView(run: RunData): ReportView {
-  const input = { manifest: run.manifest, rows: run.rows, cells: run.cells, predictions: run.predictions };
+  const input = { manifest: run.manifest, rows: run.rows, cells: run.cells, predictions: run.predictions, inProgress: run.inProgress };
   const summary = buildSummary(input);
   const verdicts = cellVerdicts(input);
   const patches = predictedPatches(run);

@@ -20,6 +20,8 @@ export interface RunSource {
   contexts: string[];
   seeds: string[];
   verdicts: CellVerdict[];
+  /** No final summary yet (a run directory still going or interrupted); a report.json is always final. */
+  inProgress: boolean;
 }
 
 export async function loadRunSource(pathArg: string): Promise<RunSource> {
@@ -35,6 +37,7 @@ export async function loadRunSource(pathArg: string): Promise<RunSource> {
       contexts: summary.contexts,
       seeds: summary.seeds,
       verdicts: cellVerdicts(run),
+      inProgress: run.inProgress,
     };
   }
   const summary = await readJsonFile(pathArg, SummarySchema, 'a sera-eval summary report.json (format sera-eval.summary/1)');
@@ -46,5 +49,6 @@ export async function loadRunSource(pathArg: string): Promise<RunSource> {
     contexts: summary.contexts,
     seeds: summary.seeds,
     verdicts: verdictsFromSummary(summary),
+    inProgress: false,
   };
 }

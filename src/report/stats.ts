@@ -132,3 +132,66 @@ export function pooledStd(a: number | undefined, b: number | undefined): number 
   if (b === undefined) return a;
   return Math.sqrt((a * a + b * b) / 2);
 }
+
+/**
+ * One-sided exact McNemar test for a drop: P(X ≥ lost) for X ~ Binomial(lost + won, 1/2), the
+ * chance of losing at least this many of the discordant instances when nothing changed.
+ */
+export function mcnemarDropPValue(lost: number, won: number): number {
+  const n = lost + won;
+  if (n === 0) return 1;
+  let tail = 0;
+  for (let i = lost; i <= n; i++) tail += binomialHalf(n, i);
+  return Math.min(1, tail);
+}
+
+/** Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantile: p must be in (0, 1), got ${p}`);
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  }
+  if (p > 1 - low) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/**
+ * Holm–Bonferroni step-down: sort the p-values, reject the i-th smallest (0-based) while
+ * p ≤ α/(m − i), stop at the first that is not. Controls the family-wise error rate at α under
+ * any dependence between the tests. Returns, per input, whether it is rejected.
+ */
+export function holmRejections(pValues: readonly number[], alpha: number): boolean[] {
+  const m = pValues.length;
+  const order = pValues.map((p, i) => ({ p, i })).sort((x, y) => x.p - y.p);
+  const rejected = new Array<boolean>(m).fill(false);
+  for (let rank = 0; rank < m; rank++) {
+    const { p, i } = order[rank]!;
+    if (p > alpha / (m - rank)) break;
+    rejected[i] = true;
+  }
+  return rejected;
+}
+
+/**
+ * The smallest drop (in percentage points of instances) a one-sided paired test at level α
+ * detects with the given power on n instances, when a share `discordance` of instances changes
+ * verdict between the runs anyway (the night-to-night noise):
+ *   δ ≈ (z₁₋α + z_power) · √(discordance / n)                       (normal approximation)
+ * and never below k/n, where k is the fewest lost instances (none won) the exact test rejects,
+ * 2⁻ᵏ ≤ α. Undefined with no instances.
+ */
+export function minimumDetectableDrop(n: number, discordance: number, alpha: number, power = 0.8): number | undefined {
+  if (n <= 0) return undefined;
+  const exactFloor = Math.ceil(Math.log2(1 / alpha)) / n;
+  const normal = (normalQuantile(1 - alpha) + normalQuantile(power)) * Math.sqrt(Math.max(0, discordance) / n);
+  return 100 * Math.min(1, Math.max(exactFloor, normal));
+}

@@ -49,6 +49,7 @@ export const OutcomeCountsSchema = z.object({
   error: z.number().int(),
   infrastructure: z.number().int(),
   not_submitted: z.number().int(),
+  pending: z.number().int().default(0).describe('cells of a run still in progress that have no verdict yet'),
 });
 export type OutcomeCounts = z.infer<typeof OutcomeCountsSchema>;
 

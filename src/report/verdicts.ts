@@ -6,7 +6,12 @@
 import { NO_DIMENSION } from '../run-dir/layout.js';
 import type { InstanceReportEntry, Prediction, RunManifest } from '../run-dir/schemas.js';
 
-export type Verdict = 'resolved' | 'unresolved' | 'empty_patch' | 'error' | 'infrastructure' | 'not_submitted';
+/**
+ * `pending`: a cell of a run still in progress (no final summary yet) that has no report yet. It is
+ * in no denominator; once the run has ended, such a cell is `not_submitted` or (with a patch but
+ * no report) an official `error`.
+ */
+export type Verdict = 'resolved' | 'unresolved' | 'empty_patch' | 'error' | 'infrastructure' | 'not_submitted' | 'pending';
 
 export interface InstanceRow {
   instance_id: string;
@@ -36,6 +41,8 @@ export interface VerdictInput {
   rows: readonly InstanceRow[];
   cells: readonly CellReport[];
   predictions: readonly Prediction[];
+  /** The run has not written its final summary yet: cells without a report are pending. */
+  inProgress?: boolean;
 }
 
 /** `owner__name-123` → `owner/name`, the way SWE-bench ids are formed. */
@@ -80,6 +87,8 @@ export function cellVerdicts(input: VerdictInput): CellVerdict[] {
         const base = { instanceId: row.instance_id, repo: row.repo, context, seed };
         if (entry) {
           verdicts.push({ ...base, verdict: entry.sera_eval.outcome, submitted: true, missingReport: false });
+        } else if (input.inProgress && !(prediction && !prediction.model_patch)) {
+          verdicts.push({ ...base, verdict: 'pending', submitted: false, missingReport: false });
         } else if (!prediction) {
           verdicts.push({ ...base, verdict: 'not_submitted', submitted: false, missingReport: false });
         } else if (!prediction.model_patch) {

@@ -5,7 +5,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NO_DIMENSION, RunLayout } from '../../src/run-dir/layout.js';
-import type { InstanceReportEntry, Outcome, RunManifest, Trajectory } from '../../src/run-dir/schemas.js';
+import { buildSummary } from '../../src/report/build-summary.js';
+import { repoFromInstanceId, type CellReport } from '../../src/report/verdicts.js';
+import type { InstanceReportEntry, Outcome, Prediction, RunManifest, Trajectory } from '../../src/run-dir/schemas.js';
 
 export interface FixtureCell {
   instanceId: string;
@@ -33,6 +35,10 @@ export interface FixtureRun {
   cells: FixtureCell[];
   /** run.json dataset.source, e.g. a JSONL path with gold patches. */
   datasetSource?: string;
+  /** A run still going (or interrupted): no final summary report.json, as the pipeline writes it last. */
+  inProgress?: boolean;
+  /** Extra run.json fields (run card, run-defining settings). */
+  manifestExtra?: Partial<RunManifest>;
 }
 
 export const DEFAULT_PATCH = 'diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
@@ -136,22 +142,30 @@ export async function writeRunDir(root: string, spec: FixtureRun): Promise<strin
     model_name_or_path: model,
     contexts: spec.contexts ?? [NO_DIMENSION],
     seeds: spec.seeds ?? [NO_DIMENSION],
+    ...spec.manifestExtra,
   };
   await writeJson(layout.manifest, manifest);
-  const predictionLines: string[] = [];
+  const predictions: Prediction[] = [];
+  const reports: CellReport[] = [];
   for (const cell of spec.cells) {
     const key = { instanceId: cell.instanceId, context: cell.context ?? NO_DIMENSION, seed: cell.seed ?? NO_DIMENSION };
     const patch = cell.patch === undefined ? (cell.outcome === 'empty_patch' ? '' : DEFAULT_PATCH) : cell.patch;
     if (patch !== null) {
-      predictionLines.push(
-        JSON.stringify({ instance_id: cell.instanceId, model_name_or_path: model, model_patch: patch, context: key.context, seed: key.seed }),
-      );
+      predictions.push({ instance_id: cell.instanceId, model_name_or_path: model, model_patch: patch, context: key.context, seed: key.seed });
     }
-    if (!cell.noReport) await writeJson(layout.instanceReport(key), { [cell.instanceId]: reportEntry({ ...cell, ...key }, model) });
+    if (!cell.noReport) {
+      const entry = reportEntry({ ...cell, ...key }, model);
+      reports.push({ ...key, entry });
+      await writeJson(layout.instanceReport(key), { [cell.instanceId]: entry });
+    }
     if (cell.steps !== undefined) await writeJson(layout.trajectory(key), trajectory({ ...cell, ...key }, model, patch ?? ''));
   }
   await mkdir(root, { recursive: true });
-  await writeFile(layout.predictions, predictionLines.map((l) => `${l}\n`).join(''));
+  await writeFile(layout.predictions, predictions.map((p) => `${JSON.stringify(p)}\n`).join(''));
+  if (!spec.inProgress) {
+    const rows = spec.instanceIds.map((id) => ({ instance_id: id, repo: repoFromInstanceId(id) }));
+    await writeJson(layout.summary, buildSummary({ manifest, rows, cells: reports, predictions }));
+  }
   return root;
 }
 

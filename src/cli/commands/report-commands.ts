@@ -30,14 +30,17 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
 
   program
     .command('nightly')
-    .summary('regression gate: exit 1 when a repo × context dropped beyond --max-drop or significantly')
+    .summary('regression gate: exit 1 on a significant drop (Holm–Bonferroni), a pooled drop beyond --max-drop, or a run that measured too little')
     .requiredOption('--baseline <run-dir|report>', 'the reference run directory or its report.json')
     .requiredOption('--current <run-dir>', "tonight's run directory")
-    .option('--max-drop <pp>', 'allowed drop in percentage points per repository × context', '5')
+    .option('--max-drop <pp>', "allowed drop of each context's pooled rate, in percentage points", '5')
+    .option('--max-infra <percent>', "largest share of a context's cells that may fail on infrastructure before the night is 'not measured'", '5')
+    .option('--alpha <a>', "family-wise error rate of the gate's tests", '0.05')
     .option('--junit <file>', 'write JUnit XML (one test case per repository × context)')
     .option('--markdown <file>', 'write a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)')
     .option('--history <file>', 'append this night to a JSONL history, drawn as a trend by `report --format html`')
-    .action((opts: { baseline: string; current: string; maxDrop?: string; junit?: string; markdown?: string; history?: string }) =>
-      schedule(() => nightlyCommand(opts, io)),
+    .action(
+      (opts: { baseline: string; current: string; maxDrop?: string; maxInfra?: string; alpha?: string; junit?: string; markdown?: string; history?: string }) =>
+        schedule(() => nightlyCommand(opts as Parameters<typeof nightlyCommand>[0], io)),
     );
 }
