@@ -110,7 +110,6 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
             layout,
             ...signal,
             ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
-            onRetry: () => progress.retried(),
           },
         ).catch(stopOnFailure);
         progress.rolloutFinished(t.stats);

@@ -7,7 +7,10 @@ export interface ProgressCounts {
   resolved: number;
   errors: number;
   infrastructure: number;
-  retries: number;
+  /** Rollout retries as the trajectories record them (model-call retries and container restarts). */
+  rolloutRetries: number;
+  /** Grading retries, as report.json records them (attempts − 1). */
+  gradingRetries: number;
   running: number;
   completionTokens: number;
   steps: number;
@@ -36,7 +39,7 @@ export class Progress {
     total: number,
     private readonly sink: ProgressSink,
   ) {
-    this.counts = { total, done: 0, skipped: 0, resolved: 0, errors: 0, infrastructure: 0, retries: 0, running: 0, completionTokens: 0, steps: 0, rollouts: 0 };
+    this.counts = { total, done: 0, skipped: 0, resolved: 0, errors: 0, infrastructure: 0, rolloutRetries: 0, gradingRetries: 0, running: 0, completionTokens: 0, steps: 0, rollouts: 0 };
     this.live = sink.isTTY ? createLogUpdate(sink as unknown as NodeJS.WritableStream, { showCursor: true }) : null;
     if (this.live) this.timer = setInterval(() => this.render(), 1000).unref();
   }
@@ -46,8 +49,9 @@ export class Progress {
     this.render();
   }
 
+  /** A grading attempt failed on infrastructure and is tried again. */
   retried(): void {
-    this.counts.retries++;
+    this.counts.gradingRetries++;
   }
 
   /** A cell group (a context length) and how many cells it has. */
@@ -55,7 +59,8 @@ export class Progress {
     this.groups.set(name, { done: 0, total });
   }
 
-  rolloutFinished(stats: { completion_tokens: number; model_calls: number }): void {
+  rolloutFinished(stats: { completion_tokens: number; model_calls: number; infrastructure_retries: number }): void {
+    this.counts.rolloutRetries += stats.infrastructure_retries;
     this.counts.completionTokens += stats.completion_tokens;
     this.counts.steps += stats.model_calls;
     this.counts.rollouts++;
@@ -89,7 +94,8 @@ export class Progress {
     const groups = this.groups.size > 1 ? ` [${[...this.groups].map(([name, g]) => `${name} ${g.done}/${g.total}`).join(', ')}]` : '';
     return (
       `${this.label}: ${c.done}/${c.total} done${groups} (${c.skipped} resumed) | running ${c.running} | resolved ${c.resolved}${steps}` +
-      ` | errors ${c.errors} | infrastructure ${c.infrastructure} | retries ${c.retries}${tps}` +
+      ` | errors ${c.errors} | infrastructure ${c.infrastructure} | retries ${c.rolloutRetries + c.gradingRetries}` +
+      ` (rollouts ${c.rolloutRetries}, grading ${c.gradingRetries})${tps}` +
       ` | elapsed ${formatDuration(elapsed)}${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}`
     );
   }

@@ -58,6 +58,13 @@ export async function finishedTrajectory(layout: RunLayout, cell: CellKey): Prom
 export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promise<Trajectory> {
   const { cell, instance } = input;
   const file = deps.layout.trajectory(cell);
+  // container restarts are recorded in the trajectory beside the model-call retries, so the
+  // progress line (which counts what trajectories record) and the files agree
+  let restarts = 0;
+  const onRetry = (): void => {
+    restarts++;
+    deps.onRetry?.();
+  };
   try {
     const { value } = await retryInfrastructure(
       async (attempt) => {
@@ -85,24 +92,25 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
         attempts: deps.attempts ?? 3,
         ...(deps.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.retryBaseDelayMs }),
         ...signalOf(deps),
-        ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
+        onRetry,
       },
     );
-    await deps.layout.writeJson(file, value);
-    return value;
+    const recorded = { ...value, stats: { ...value.stats, infrastructure_retries: value.stats.infrastructure_retries + restarts } };
+    await deps.layout.writeJson(file, recorded);
+    return recorded;
   } catch (err) {
     if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
     // the run directory cannot be written: the run stops, the rollout is not the model's failure
     if (err instanceof OutputWriteError) throw err;
     const code = err instanceof InfrastructureError ? err.code : 'internal_error';
-    const trajectory = infrastructureTrajectory(input, code, errorMessage(err));
+    const trajectory = infrastructureTrajectory(input, code, errorMessage(err), restarts);
     await deps.layout.writeJson(file, trajectory);
     return trajectory;
   }
 }
 
 /** The container never became usable: nothing the model did is in question. */
-function infrastructureTrajectory(input: RolloutInput, code: string, message: string): Trajectory {
+function infrastructureTrajectory(input: RolloutInput, code: string, message: string, restarts: number): Trajectory {
   return {
     format: 'sera-eval.trajectory/1',
     instance_id: input.cell.instanceId,
@@ -114,7 +122,7 @@ function infrastructureTrajectory(input: RolloutInput, code: string, message: st
     submission: '',
     messages: [],
     steps: [],
-    stats: { model_calls: 0, prompt_tokens: 0, completion_tokens: 0, model_time_s: 0, tool_time_s: 0, wall_time_s: 0, infrastructure_retries: 0 },
+    stats: { model_calls: 0, prompt_tokens: 0, completion_tokens: 0, model_time_s: 0, tool_time_s: 0, wall_time_s: 0, infrastructure_retries: restarts },
     sampling: { ...input.sampling },
     error: { code, message },
   };

@@ -8,7 +8,7 @@ import { escapeHtml } from './html-escape.js';
 import { seedBarsChart, trendChart } from './html-charts.js';
 import { instanceSection, verdictBadge, type InstanceCell } from './html-instance.js';
 import type { HistoryEntry } from './nightly-history.js';
-import { activityGrid, ratesGrid, reportTitle, type Grid } from './report-grid.js';
+import { activityGrid, ratesGrid, reportPreamble, reportTitle, type Grid } from './report-grid.js';
 import { cellPatch, predictedPatches, type ReportView } from './report-view.js';
 import type { CellVerdict } from './verdicts.js';
 
@@ -27,7 +27,7 @@ th:first-child,td:first-child{text-align:left}thead th{background:#eef1f6}
 .s0{stroke:#1d2330;fill:#1d2330}.s1{stroke:#4a78c2;fill:#4a78c2}.s2{stroke:#2c9c5a;fill:#2c9c5a}.s3{stroke:#d0612c;fill:#d0612c}.s4{stroke:#8a4fc2;fill:#8a4fc2}.s5{stroke:#b8a11c;fill:#b8a11c}
 .verdict{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;color:#fff}
 .v-resolved{background:#2c9c5a}.v-unresolved{background:#c0392b}.v-empty_patch{background:#888}.v-error{background:#d0612c}
-.v-infrastructure{background:#8a4fc2}.v-not_submitted{background:#bbb}
+.v-infrastructure{background:#8a4fc2}.v-not_submitted{background:#bbb}.v-pending{background:#9aa7bd}
 pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid #e1e4ea;padding:6px;margin:4px 0}
 .d-add{color:#19692c;background:#e6f6ea}.d-del{color:#a02222;background:#fbeaea}.d-hunk{color:#6a4fc2}.d-meta{color:#777;font-weight:600}
 .t-fail{color:#a02222}.t-pass{color:#19692c}.error{color:#a02222}
@@ -115,7 +115,8 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${title}</title><style>${STYLE}</style></head><body>` +
-    `<div id="overview"><h1>${title}</h1><h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
+    `<div id="overview"><h1>${title}</h1>${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
+    `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
     `${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
     `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view)}</div>` +
     `${sections.join('\n')}<script>${SCRIPT}</script></body></html>\n`

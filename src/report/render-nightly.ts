@@ -21,7 +21,7 @@ function counts(c: ComparisonRow['countsA'] | undefined, text: (c: ComparisonRow
 export function renderGateMarkdown(gate: GateResult, comparison: Comparison): string {
   const grid = {
     header: [
-      'Repository', 'Context', 'instances', 'baseline official %', 'current official %', 'baseline excl. infra %', 'current excl. infra %',
+      'Repository', 'Context', 'instances graded in both', 'baseline official %', 'current official %', 'baseline excl. infra %', 'current excl. infra %',
       'current infra', 'Δ pp (excl. infra)', 'p (one-sided)', 'won/lost', 'min. detectable drop pp', 'gate',
     ],
     rows: gate.rows.map((r, i) => {
@@ -53,7 +53,7 @@ export function renderGateMarkdown(gate: GateResult, comparison: Comparison): st
       `${comparison.instances} instances in both.`,
     '',
     `Decision: ${gate.family}; --max-drop ${maxDrop} pp on each context's pooled rate; ` +
-      `not measured when the run is incomplete, graded fewer instances than the baseline, or above --max-infra ${maxInfra} % infrastructure. ` +
+      `not measured when the run is incomplete, ran fewer instances than the baseline, or is above --max-infra ${maxInfra} % infrastructure. ` +
       `Min. detectable drop: 80 % power at α/${gate.rows.length}.`,
     ...(notMeasured.length > 0 ? ['', ...notMeasured] : []),
     ...comparison.warnings.map((w) => `\n> **warning:** ${w}`),

@@ -1,7 +1,8 @@
 /** Terminal table (cli-table3), Markdown and CSV renderings of a report. */
 import Table from 'cli-table3';
-import { activityGrid, ratesGrid, reportTitle, type Grid } from './report-grid.js';
+import { activityGrid, ratesGrid, reportPreamble, reportTitle, type Grid } from './report-grid.js';
 import type { ReportView } from './report-view.js';
+import { DEFINITIONS } from './vocabulary.js';
 
 export function gridToTable(grid: Grid): string {
   const table = new Table({
@@ -23,7 +24,7 @@ export function gridToMarkdown(grid: Grid): string {
 }
 
 function sections(view: ReportView, format: (grid: Grid) => string, heading: (text: string) => string): string {
-  const parts = [heading(reportTitle(view)), format(ratesGrid(view))];
+  const parts = [heading(reportTitle(view)), reportPreamble(view).join('\n'), format(ratesGrid(view))];
   const activity = activityGrid(view);
   if (activity) parts.push(heading('Rollouts per context (means per rollout)'), format(activity));
   return `${parts.join('\n\n')}\n`;
@@ -46,17 +47,19 @@ function csvCell(value: string | number | undefined): string {
 /** One line per repository × context with raw numbers, for spreadsheets and scripts. */
 export function renderCsv(view: ReportView): string {
   const header = [
-    'repo', 'context', 'instances', 'seeds', 'resolved', 'graded', 'rate_mean', 'rate_std', 'per_seed_rates',
-    'errors', 'empty_patches', 'infrastructure', 'not_submitted', 'mean_recall',
+    'repo', 'context', 'instances', 'seeds', 'resolved', 'instances_measured', 'official_rate_mean', 'official_rate_std', 'official_per_seed_rates',
+    'graded', 'excl_infra_rate_mean', 'excl_infra_rate_std', 'excl_infra_per_seed_rates',
+    'errors', 'empty_patches', 'infrastructure', 'not_submitted', 'pending', 'mean_recall',
   ];
   const lines = [header.join(',')];
   for (const row of view.rows) {
     row.contexts.forEach((c, i) => {
       lines.push(
         [
-          row.repo, c.context, row.instanceIds.length, c.seeds.length, c.resolved, c.graded,
-          c.rate.mean?.toFixed(4), c.rate.std?.toFixed(4), c.rate.perSeed.map((r) => r.toFixed(4)).join(' '),
-          c.errors, c.emptyPatches, c.infrastructure, c.notSubmitted, row.recall[i]?.toFixed(4),
+          row.repo, c.context, row.instanceIds.length, c.seeds.length, c.resolved, c.measured,
+          c.official.mean?.toFixed(4), c.official.std?.toFixed(4), c.official.perSeed.map((r) => r.toFixed(4)).join(' '),
+          c.graded, c.rate.mean?.toFixed(4), c.rate.std?.toFixed(4), c.rate.perSeed.map((r) => r.toFixed(4)).join(' '),
+          c.errors, c.emptyPatches, c.infrastructure, c.notSubmitted, c.pending, row.recall[i]?.toFixed(4),
         ].map(csvCell).join(','),
       );
     });
@@ -71,5 +74,6 @@ export function renderJson(view: ReportView): string {
     instances: row.instanceIds.length,
     contexts: row.contexts.map((c, i) => ({ ...c, mean_recall: row.recall[i] ?? null })),
   }));
-  return `${JSON.stringify({ summary: view.summary, rates, activity: view.activity }, null, 2)}\n`;
+  const status = view.inProgress ? 'in_progress' : 'finished';
+  return `${JSON.stringify({ status, definitions: DEFINITIONS, summary: view.summary, rates, activity: view.activity }, null, 2)}\n`;
 }

@@ -3,8 +3,8 @@
  * Markdown: resolve rates per repository × context, and rollout activity per context.
  */
 import { ExitStatusSchema } from '../run-dir/schemas.js';
-import { formatRate } from './rates.js';
 import type { ReportView } from './report-view.js';
+import { DEFINITIONS, EXCLUDING_INFRA, OFFICIAL, excludingInfraText, officialText } from './vocabulary.js';
 
 export interface Grid {
   header: string[];
@@ -29,12 +29,16 @@ export function ratesGrid(view: ReportView): Grid {
   const header = ['Repository', 'Instances'];
   for (const context of view.contexts) {
     const c = contextLabel(context);
-    header.push(`${c}resolved/graded`, `${c}rate %`, `${c}errors`, `${c}infra`, `${c}recall`);
+    header.push(`${c}${OFFICIAL} [resolved/instances]`, `${c}${EXCLUDING_INFRA} [resolved/graded]`, `${c}infra`, `${c}errors`);
+    if (view.inProgress) header.push(`${c}pending`);
+    header.push(`${c}recall`);
   }
   const rows = view.rows.map((row) => {
     const cells = [row.label, String(row.instanceIds.length)];
     row.contexts.forEach((c, i) => {
-      cells.push(`${c.resolved}/${c.graded}`, formatRate(c.rate), String(c.errors), String(c.infrastructure), formatPercent(row.recall[i]));
+      cells.push(officialText(c), excludingInfraText(c), String(c.infrastructure), String(c.errors));
+      if (view.inProgress) cells.push(String(c.pending));
+      cells.push(formatPercent(row.recall[i]));
     });
     return cells;
   });
@@ -69,4 +73,17 @@ export function reportTitle(view: ReportView): string {
   const seeds = view.seeds.filter((s) => s !== '-');
   const seedText = seeds.length > 0 ? `, seeds ${seeds.join(',')}` : '';
   return `Run ${view.runId} — ${view.model}${seedText}`;
+}
+
+/** What a reader must know before reading any number: whether the run has finished, and the definitions. */
+export function reportPreamble(view: ReportView): string[] {
+  const lines: string[] = [];
+  if (view.inProgress) {
+    const pending = view.verdicts.filter((v) => v.verdict === 'pending').length;
+    lines.push(
+      `IN PROGRESS (or interrupted): ${view.verdicts.length - pending} of ${view.verdicts.length} cells finished, ${pending} pending; pending cells are in no rate.`,
+    );
+  }
+  lines.push(DEFINITIONS);
+  return lines;
 }

@@ -30,6 +30,8 @@ export interface ReportRow extends RepoRates {
 export interface ReportView {
   runId: string;
   model: string;
+  /** The run has not written its final summary: cells without a verdict are pending. */
+  inProgress: boolean;
   contexts: string[];
   seeds: string[];
   summary: Summary;
@@ -100,6 +102,7 @@ export function buildReportView(run: RunData): ReportView {
   return {
     runId: run.manifest.run_id,
     model: run.manifest.model_name_or_path,
+    inProgress: run.inProgress,
     contexts: summary.contexts,
     seeds: summary.seeds,
     summary,

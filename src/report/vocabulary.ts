@@ -7,7 +7,7 @@ import { formatRate, type ContextRate } from './rates.js';
 
 export const DEFINITIONS =
   'official = resolved / instances, infrastructure failures counted as not resolved (the official SWE-bench denominator, comparable with leaderboards); ' +
-  'excl. infra = resolved / (instances − infrastructure failures); with several seeds, the mean ± std over seeds; pending cells (a run in progress) are in neither.';
+  'excl. infra = resolved / (instances − infrastructure failures); with several seeds, the mean and sample std over seeds; pending cells (a run in progress) are in neither.';
 
 export const OFFICIAL = 'official %';
 export const EXCLUDING_INFRA = 'excl. infra %';

@@ -121,8 +121,14 @@ describe('runBenchmark', () => {
     const client = await connectModelClient({ baseUrl: server.url });
     const contexts = [{ name: '32k', tokens: 32768, client }];
     const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
-    const broken = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(true), progress: silent });
+    const lines: string[] = [];
+    const progress = { write: (t: string) => lines.push(t), isTTY: false };
+    const broken = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(true), progress });
     expect(broken.infrastructure_instances).toBe(1);
+    // the progress line counts exactly the retries the trajectory records (3 tries: 2 restarts)
+    const traj = TrajectorySchema.parse(JSON.parse(readFileSync(path.join(root, 'trajectories/32k/1', `${row.instance_id}.traj.json`), 'utf8')));
+    expect(traj.stats.infrastructure_retries).toBe(2);
+    expect(lines.at(-1)).toContain('retries 2 (rollouts 2, grading 0)');
     expect(broken.error_instances).toBe(0);
     expect(broken.resolved_instances).toBe(0);
 

@@ -8,7 +8,7 @@ describe('Progress', () => {
     progress.group('32k', 2);
     progress.group('64k', 2);
     progress.started();
-    progress.rolloutFinished({ completion_tokens: 100, model_calls: 12 });
+    progress.rolloutFinished({ completion_tokens: 100, model_calls: 12, infrastructure_retries: 2 });
     progress.finished('resolved', '32k/1/a submitted → resolved', { group: '32k' });
     progress.retried();
     progress.started();
@@ -21,7 +21,7 @@ describe('Progress', () => {
     expect(summary).toContain('resolved 1');
     expect(summary).toContain('12.0 steps/rollout');
     expect(summary).toContain('infrastructure 1');
-    expect(summary).toContain('retries 1');
+    expect(summary).toContain('retries 3 (rollouts 2, grading 1)'); // rollouts: as the trajectory records them
     expect(summary).toContain('ETA');
   });
 

@@ -54,11 +54,11 @@ describe('report --format csv', () => {
     const rows32 = lines.slice(1).filter((l) => l[col('context')] === '32k');
     expect(rows32.map((l) => l[0])).toEqual(['django/django', 'sympy/sympy', 'sphinx-doc/sphinx', 'astropy/astropy', 'pytest-dev/pytest', 'All']);
     const django = rows32[0]!;
-    expect(Number(django[col('rate_mean')])).toBeCloseTo(46.6667, 3);
-    expect(Number(django[col('rate_std')])).toBeCloseTo(11.547, 3);
+    expect(Number(django[col('excl_infra_rate_mean')])).toBeCloseTo(46.6667, 3);
+    expect(Number(django[col('excl_infra_rate_std')])).toBeCloseTo(11.547, 3);
     expect(django[col('resolved')]).toBe('7');
     const all = rows32[5]!;
-    expect(Number(all[col('rate_mean')])).toBeCloseTo((100 * 7) / 30, 3);
+    expect(Number(all[col('excl_infra_rate_mean')])).toBeCloseTo((100 * 7) / 30, 3);
     const astropy = rows32[3]!;
     expect(astropy[col('errors')]).toBe('3');
     expect(astropy[col('empty_patches')]).toBe('3');
@@ -74,7 +74,7 @@ describe('report --format csv', () => {
     const sympy64 = lines.find((l) => l[0] === 'sympy/sympy' && l[1] === '64k')!;
     expect(sympy64[header.indexOf('infrastructure')]).toBe('1');
     expect(sympy64[header.indexOf('graded')]).toBe('2');
-    expect(sympy64[header.indexOf('per_seed_rates')]).toBe('100.0000 100.0000');
+    expect(sympy64[header.indexOf('excl_infra_per_seed_rates')]).toBe('100.0000 100.0000');
   });
 });
 
@@ -91,7 +91,7 @@ describe('report --format table and markdown', () => {
   it('writes Markdown tables', async () => {
     const { out } = await run({ format: 'markdown' });
     expect(out).toMatch(/^## Run run-a/);
-    expect(out).toContain('| Django | 5 | 7/15 | 46.67 ± 11.55 |');
+    expect(out).toContain('| Django | 5 | 46.67 ± 11.55 [7/15] | 46.67 ± 11.55 [7/15] | 0 | 0 |');
   });
 });
 
@@ -114,7 +114,7 @@ describe('report with one seed', () => {
       command: 'evaluate',
     });
     const { out } = await run({ format: 'markdown', runDir: one });
-    expect(out).toContain('| Django | 5 | 2/5 | 40.00 | 0 | 0 |');
+    expect(out).toContain('| Django | 5 | 40.00 [2/5] | 40.00 [2/5] | 0 | 0 |');
     expect(out).not.toContain('±');
     expect(out).not.toContain('Rollouts per context');
   });
