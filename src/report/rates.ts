@@ -9,6 +9,7 @@
  *   on what it was actually graded on (an infrastructure failure is not the model's, DESIGN.md §3).
  * Pending cells (a run still in progress) are in neither denominator.
  */
+import { clusteredCi, instanceTries, type Interval } from './seed-stats.js';
 import { seedRates, type RateStats } from './stats.js';
 import type { CellVerdict } from './verdicts.js';
 
@@ -49,6 +50,9 @@ export interface ContextRate {
   rate: RateStats;
   /** Official: resolved / measured per seed (infrastructure counted as not resolved). */
   official: RateStats;
+  /** 95 % CIs of the two rates, clustered by instance; undefined below two instances. */
+  officialCi: Interval | undefined;
+  ci: Interval | undefined;
   resolved: number;
   graded: number;
   measured: number;
@@ -83,11 +87,15 @@ function contextRate(context: string, seeds: readonly string[], verdicts: readon
     })
     .filter((s) => s.present)
     .map(({ seed, resolved, graded, measured }) => ({ seed, resolved, graded, measured }));
+  const rate = seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.graded })));
+  const official = seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.measured })));
   return {
     context,
     seeds: seedCounts,
-    rate: seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.graded }))),
-    official: seedRates(seedCounts.map((s) => ({ resolved: s.resolved, total: s.measured }))),
+    rate,
+    official,
+    officialCi: clusteredCi(instanceTries(mine, true), official.mean),
+    ci: clusteredCi(instanceTries(mine, false), rate.mean),
     resolved: count('resolved'),
     graded: mine.length - count('infrastructure') - count('pending'),
     measured: mine.length - count('pending'),
@@ -130,6 +138,11 @@ export function repoRates(verdicts: readonly CellVerdict[], order: { contexts?: 
     contexts: contexts.map((context) => contextRate(context, seeds, verdicts)),
   });
   return rows;
+}
+
+/** "[21.72, 78.28]", or "–" without an interval. */
+export function formatCi(ci: Interval | undefined): string {
+  return ci === undefined ? '–' : `[${ci.low.toFixed(2)}, ${ci.high.toFixed(2)}]`;
 }
 
 /** "44.00 ± 1.22" over seeds, the rate alone with one seed, "–" with none. */

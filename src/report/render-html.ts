@@ -8,7 +8,7 @@ import { escapeHtml } from './html-escape.js';
 import { seedBarsChart, trendChart } from './html-charts.js';
 import { instanceSection, verdictBadge, type InstanceCell } from './html-instance.js';
 import type { HistoryEntry } from './nightly-history.js';
-import { activityGrid, ratesGrid, reportPreamble, reportTitle, type Grid } from './report-grid.js';
+import { SEEDS_NOTE, activityGrid, ratesGrid, reportPreamble, reportTitle, seedsGrid, type Grid } from './report-grid.js';
 import { cellPatch, predictedPatches, type ReportView } from './report-view.js';
 import type { CellVerdict } from './verdicts.js';
 
@@ -108,6 +108,12 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
     return instanceSection(anchors.get(id) as string, id, verdicts[0]?.repo ?? '', cells);
   });
   const activity = activityGrid(view);
+  const seeds = seedsGrid(view);
+  const flaky = view.seedStats
+    .filter((s) => s.flaky.length > 0)
+    .map((s) => `<p class="flaky">flaky${s.context === '-' ? '' : ` @ ${escapeHtml(s.context)}`}: ${s.flaky.map((id) => `<a href="#${anchors.get(id)}">${escapeHtml(id)}</a>`).join(' ')}</p>`)
+    .join('');
+  const seedsHtml = seeds ? `<h2 id="seeds">Across seeds</h2>${gridHtml(seeds, 'seeds')}${flaky}<p>${escapeHtml(SEEDS_NOTE)}</p>` : '';
   const history = options.history ?? [];
   const trend =
     history.length > 0 ? `<h2>Nightly trend</h2><div class="charts">${view.contexts.map((c) => trendChart(history, c)).join('')}</div>` : '';
@@ -117,7 +123,7 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
     `<title>${title}</title><style>${STYLE}</style></head><body>` +
     `<div id="overview"><h1>${title}</h1>${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
     `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
-    `${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
+    `${seedsHtml}${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
     `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view)}</div>` +
     `${sections.join('\n')}<script>${SCRIPT}</script></body></html>\n`
   );

@@ -1,6 +1,6 @@
 /** Terminal table (cli-table3), Markdown and CSV renderings of a report. */
 import Table from 'cli-table3';
-import { activityGrid, ratesGrid, reportPreamble, reportTitle, type Grid } from './report-grid.js';
+import { SEEDS_NOTE, activityGrid, ratesGrid, reportPreamble, reportTitle, seedsGrid, type Grid } from './report-grid.js';
 import type { ReportView } from './report-view.js';
 import { DEFINITIONS } from './vocabulary.js';
 
@@ -25,6 +25,11 @@ export function gridToMarkdown(grid: Grid): string {
 
 function sections(view: ReportView, format: (grid: Grid) => string, heading: (text: string) => string): string {
   const parts = [heading(reportTitle(view)), reportPreamble(view).join('\n'), format(ratesGrid(view))];
+  const seeds = seedsGrid(view);
+  if (seeds) {
+    const flaky = view.seedStats.filter((s) => s.flaky.length > 0).map((s) => `flaky${s.context === '-' ? '' : ` @ ${s.context}`}: ${s.flaky.join(' ')}`);
+    parts.push(heading('Across seeds'), format(seeds), [...flaky, SEEDS_NOTE].join('\n'));
+  }
   const activity = activityGrid(view);
   if (activity) parts.push(heading('Rollouts per context (means per rollout)'), format(activity));
   return `${parts.join('\n\n')}\n`;
@@ -75,5 +80,5 @@ export function renderJson(view: ReportView): string {
     contexts: row.contexts.map((c, i) => ({ ...c, mean_recall: row.recall[i] ?? null })),
   }));
   const status = view.inProgress ? 'in_progress' : 'finished';
-  return `${JSON.stringify({ status, definitions: DEFINITIONS, summary: view.summary, rates, activity: view.activity }, null, 2)}\n`;
+  return `${JSON.stringify({ status, definitions: DEFINITIONS, summary: view.summary, rates, seed_stats: view.seedStats, activity: view.activity }, null, 2)}\n`;
 }

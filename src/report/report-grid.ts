@@ -3,6 +3,7 @@
  * Markdown: resolve rates per repository × context, and rollout activity per context.
  */
 import { ExitStatusSchema } from '../run-dir/schemas.js';
+import { formatCi } from './rates.js';
 import type { ReportView } from './report-view.js';
 import { DEFINITIONS, EXCLUDING_INFRA, OFFICIAL, excludingInfraText, officialText } from './vocabulary.js';
 
@@ -31,14 +32,14 @@ export function ratesGrid(view: ReportView): Grid {
     const c = contextLabel(context);
     header.push(`${c}${OFFICIAL} [resolved/instances]`, `${c}${EXCLUDING_INFRA} [resolved/graded]`, `${c}infra`, `${c}errors`);
     if (view.inProgress) header.push(`${c}pending`);
-    header.push(`${c}recall`);
+    header.push(`${c}95% CI official`, `${c}95% CI excl. infra`, `${c}recall`);
   }
   const rows = view.rows.map((row) => {
     const cells = [row.label, String(row.instanceIds.length)];
     row.contexts.forEach((c, i) => {
       cells.push(officialText(c), excludingInfraText(c), String(c.infrastructure), String(c.errors));
       if (view.inProgress) cells.push(String(c.pending));
-      cells.push(formatPercent(row.recall[i]));
+      cells.push(formatCi(c.officialCi), formatCi(c.ci), formatPercent(row.recall[i]));
     });
     return cells;
   });
@@ -68,6 +69,24 @@ export function activityGrid(view: ReportView): Grid | undefined {
   ]);
   return { header, rows };
 }
+
+/** pass@k, pass^k and flaky instances per context, when some instance was graded on more than one seed. */
+export function seedsGrid(view: ReportView): Grid | undefined {
+  const k = Math.max(0, ...view.seedStats.map((s) => s.seeds));
+  if (k < 2) return undefined;
+  const ks = Array.from({ length: k }, (_, i) => i + 1);
+  const header = ['Context', ...ks.map((i) => `pass@${i} %`), ...ks.map((i) => `pass^${i} %`), 'flaky instances'];
+  const rows = view.seedStats.map((s) => [
+    s.context,
+    ...ks.map((i) => formatNumber(s.passAt[i - 1]?.passAt, 2)),
+    ...ks.map((i) => formatNumber(s.passAt[i - 1]?.passHat, 2)),
+    String(s.flaky.length),
+  ]);
+  return { header, rows };
+}
+
+export const SEEDS_NOTE =
+  'pass@k: chance that at least one of k seeds resolves (unbiased estimator of Chen et al. 2021); pass^k: that all k do; over instances graded on at least k seeds, infrastructure failures left out. Flaky: resolved on some seeds and not on others. CIs: 95 %, normal, clustered by instance.';
 
 export function reportTitle(view: ReportView): string {
   const seeds = view.seeds.filter((s) => s !== '-');

@@ -7,6 +7,7 @@ import { buildSummary } from './build-summary.js';
 import type { RunData } from './load-run.js';
 import { patchRecall } from './patch-recall.js';
 import { ALL_REPOS, repoRates, type RepoRates } from './rates.js';
+import { seedStats, type SeedStats } from './seed-stats.js';
 import { mean } from './stats.js';
 import type { Summary } from './summary-schema.js';
 import { cellVerdicts, type CellVerdict } from './verdicts.js';
@@ -37,6 +38,8 @@ export interface ReportView {
   summary: Summary;
   verdicts: CellVerdict[];
   rows: ReportRow[];
+  /** pass@k, pass^k and flaky instances per context (all repositories). */
+  seedStats: SeedStats[];
   /** Empty for evaluate-only runs, which have no trajectories. */
   activity: ContextActivity[];
 }
@@ -108,6 +111,7 @@ export function buildReportView(run: RunData): ReportView {
     summary,
     verdicts,
     rows,
+    seedStats: summary.contexts.map((c) => seedStats(c, verdicts)),
     activity: summary.contexts.flatMap((c) => contextActivity(run, c) ?? []),
   };
 }

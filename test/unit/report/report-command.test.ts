@@ -92,6 +92,9 @@ describe('report --format table and markdown', () => {
     const { out } = await run({ format: 'markdown' });
     expect(out).toMatch(/^## Run run-a/);
     expect(out).toContain('| Django | 5 | 46.67 ± 11.55 [7/15] | 46.67 ± 11.55 [7/15] | 0 | 0 |');
+    expect(out).toContain('## Across seeds');
+    expect(out).toMatch(/\| Context \| pass@1 % \| pass@2 % \| pass@3 % \| pass\^1 % \| pass\^2 % \| pass\^3 % \| flaky instances \|/);
+    expect(out).toMatch(/flaky @ 32k: \S+/);
   });
 });
 
