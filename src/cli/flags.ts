@@ -20,13 +20,31 @@ export const ContextSchema = z.string().transform((raw, ctx) => {
     return z.NEVER;
   }
   const tokens = m[2] ? Number(m[1]) * 1024 : Number(m[1]);
+  if (tokens <= 0) {
+    ctx.addIssue({ code: 'custom', message: `"${raw}" is not a context length; expected a positive length, e.g. 32k` });
+    return z.NEVER;
+  }
   return { name: m[2] ? `${m[1]}k` : String(tokens), tokens };
 });
 export type ContextBudget = z.infer<typeof ContextSchema>;
 
-export const contextList = csvList.pipe(z.array(ContextSchema).min(1));
+/** A repeated value would run the same cells twice and count them as independent. */
+function noDuplicates<T>(key: (value: T) => string) {
+  return (values: T[], ctx: z.RefinementCtx): void => {
+    const seen = new Set<string>();
+    for (const value of values) {
+      const k = key(value);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `${k} is given twice; each value may appear once` });
+      seen.add(k);
+    }
+  };
+}
 
-export const seedList = csvList.pipe(z.array(z.string().regex(/^\d+$/, "expected a whole number").transform(Number)).min(1));
+export const contextList = csvList.pipe(z.array(ContextSchema).min(1).superRefine(noDuplicates((c) => c.name)));
+
+export const seedList = csvList.pipe(
+  z.array(z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)).min(1).superRefine(noDuplicates(String)),
+);
 
 export const ShardSchema = z.string().transform((raw, ctx) => {
   const m = /^(\d+)\/(\d+)$/.exec(raw);

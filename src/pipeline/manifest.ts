@@ -1,41 +1,43 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { InputError, errorMessage } from '../errors.js';
+import { describeIssues } from '../report/read-validated.js';
 import type { RunLayout } from '../run-dir/layout.js';
 import { RunManifestSchema, type RunManifest } from '../run-dir/schemas.js';
+import { assertSameRun } from './run-identity.js';
 import { harnessVersions } from './versions.js';
 
-export type ManifestFields = Pick<
-  RunManifest,
-  'run_id' | 'command' | 'dataset' | 'filters' | 'instance_ids' | 'model_name_or_path' | 'contexts' | 'seeds'
-> &
-  Record<string, unknown>;
+export type ManifestFields = Omit<RunManifest, 'created_at' | 'versions' | 'resumed_at'>;
 
 /**
- * Write run.json: what was asked and the versions that answered. A resumed run keeps the first
+ * Write run.json: what was asked and the versions that answered. A resumed run must be the same
+ * run (run-identity.ts: exit 2 naming each run-defining field that changed); it keeps the first
  * creation time and records when it was resumed.
  */
 export async function writeManifest(layout: RunLayout, fields: ManifestFields): Promise<RunManifest> {
   const previous = await readManifest(layout);
   const now = new Date().toISOString();
-  const manifest: RunManifest = {
+  const manifest: RunManifest = RunManifestSchema.parse({
     ...fields,
     created_at: previous?.created_at ?? now,
     versions: harnessVersions(),
-    ...(previous ? { resumed_at: [...resumedAt(previous), now] } : {}),
-  };
+    ...(previous ? { resumed_at: [...(previous.resumed_at ?? []), now] } : {}),
+  });
+  if (previous) assertSameRun(layout.manifest, previous, manifest);
   await layout.writeJson(layout.manifest, manifest);
   return manifest;
 }
 
+/** The run.json of a run directory; null when there is none yet. One that does not parse is an error, never overwritten. */
 export async function readManifest(layout: RunLayout): Promise<RunManifest | null> {
+  if (!existsSync(layout.manifest)) return null;
+  let value: unknown;
   try {
-    const parsed = RunManifestSchema.safeParse(JSON.parse(await readFile(layout.manifest, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
+    value = JSON.parse(await readFile(layout.manifest, 'utf8'));
+  } catch (err) {
+    throw new InputError(`${layout.manifest}: not valid JSON (${errorMessage(err)}); expected a run manifest (run.json)`);
   }
-}
-
-function resumedAt(manifest: RunManifest): string[] {
-  const value = (manifest as Record<string, unknown>).resumed_at;
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const parsed = RunManifestSchema.safeParse(value);
+  if (!parsed.success) throw new InputError(`${layout.manifest}: ${describeIssues(parsed.error)}; expected a run manifest (run.json)`);
+  return parsed.data;
 }

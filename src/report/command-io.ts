@@ -2,7 +2,6 @@
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { describeIssues } from './read-validated.js';
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -31,9 +30,23 @@ export async function withInputErrors(io: CommandIo, body: () => Promise<number>
   }
 }
 
-/** Check a command's arguments with its schema; a bad flag is an InputError naming the field. */
+/** Positional arguments, named as the help shows them; every other key is a --flag. */
+const POSITIONAL: Record<string, string> = { runDir: '<run-dir>', a: '<run-a>', b: '<run-b>' };
+
+/** The name a user typed: `maxDrop` → `--max-drop`. */
+export function flagName(key: string): string {
+  return POSITIONAL[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Check a command's arguments with its schema; a bad flag is an InputError naming the flag as typed. */
 export function parseArgs<S extends z.ZodType>(schema: S, args: unknown, command: string): z.output<S> {
   const parsed = schema.safeParse(args);
-  if (!parsed.success) throw new InputError(`${command}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => {
+      const key = issue.path[0];
+      return `${typeof key === 'string' ? flagName(key) : 'arguments'}: ${issue.message}`;
+    });
+    throw new InputError(`${command}: ${issues.join('; ')}`);
+  }
   return parsed.data;
 }

@@ -151,18 +151,47 @@ export type Trajectory = z.infer<typeof TrajectorySchema>;
 
 // ---------- run.json ----------
 
+/** What a run's endpoint answered when it was connected (one per context). */
+export const ManifestEndpointSchema = z
+  .object({
+    url: z.string().describe('without credentials'),
+    model: z.string().optional().describe('the model id the endpoint serves (/v1/models)'),
+    max_model_len: z.number().int().nullable(),
+    context_tokens: z.number().int().describe('the budget the harness enforces on this endpoint'),
+  })
+  .strict();
+
+/**
+ * run.json: what was asked, the versions that answered, and the run card. Strict: an unknown key
+ * is an error naming it, so a typo or a field from another tool never passes silently. Optional
+ * fields are those older runs and `evaluate` runs do not have.
+ */
 export const RunManifestSchema = z
   .object({
     run_id: z.string(),
     command: z.enum(['run', 'evaluate', 'demo']),
     created_at: z.string(),
+    resumed_at: z.array(z.string()).optional().describe('each time the run was resumed'),
     versions: z.record(z.string(), z.string()),
-    dataset: z.object({ source: z.string(), sha256: z.string(), rows: z.number().int() }),
+    dataset: z.object({ source: z.string(), sha256: z.string(), rows: z.number().int() }).strict(),
     filters: z.record(z.string(), z.unknown()),
     instance_ids: z.array(z.string()),
+    instance_repos: z.record(z.string(), z.string()).optional().describe("each instance's repository as its dataset row gave it"),
     model_name_or_path: z.string(),
     contexts: z.array(z.string()),
     seeds: z.array(z.string()),
+    agent: z.object({ name: z.string(), config: z.unknown() }).strict().optional().describe('the agent scaffold and its settings'),
+    sandbox: z.object({ name: z.string(), config: z.unknown() }).strict().optional().describe('where containers ran'),
+    predictions: z.string().optional().describe('evaluate: the predictions file graded'),
+    endpoints: z.record(z.string(), ManifestEndpointSchema).optional(),
+    sampling: z.object({ temperature: z.number(), top_p: z.number(), max_tokens: z.number().int().nullable() }).strict().optional(),
+    limits: z.object({ max_steps: z.number().int(), rollout_timeout_s: z.number().nullable() }).strict().optional(),
+    image_template: z.string().optional(),
+    grading: z
+      .object({ timeout_s: z.number(), network: z.boolean(), memory_bytes: z.number(), pids_limit: z.number().int(), cpus: z.number().optional() })
+      .strict()
+      .optional(),
+    run_card: z.record(z.string(), z.unknown()).optional().describe('see src/pipeline/run-card.ts'),
   })
-  .passthrough();
+  .strict();
 export type RunManifest = z.infer<typeof RunManifestSchema>;

@@ -106,7 +106,7 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
           model_name_or_path: contexts[0]!.client.model,
           contexts: contexts.map((c) => c.name),
           seeds: flags.seeds.map(String),
-          endpoints: Object.fromEntries(contexts.map((c) => [c.name, { url: withoutCredentials(endpointFor(flags, c)), max_model_len: c.client.maxModelLen ?? null, context_tokens: c.tokens }])),
+          endpoints: Object.fromEntries(contexts.map((c) => [c.name, { url: withoutCredentials(endpointFor(flags, c)), model: c.client.model, max_model_len: c.client.maxModelLen ?? null, context_tokens: c.tokens }])),
           sampling: { temperature: flags.temperature, top_p: flags.topP, max_tokens: flags.maxTokens ?? null },
           limits: { max_steps: flags.maxSteps, rollout_timeout_s: flags.rolloutTimeout ?? null },
           image_template: flags.imageTemplate,

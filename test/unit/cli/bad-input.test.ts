@@ -76,3 +76,28 @@ describe('run against a server that does not answer', () => {
     }
   });
 });
+
+describe('lists are validated, naming the flag as typed', () => {
+  const run = (...extra: string[]) => runCli(['run', '--base-url', 'http://127.0.0.1:9/v1', '--dataset', DEMO_DATASET_PATH, '--pull', 'never', ...extra]);
+
+  it.each([
+    [['--seeds', '1,1'], '--seeds', '1 is given twice'],
+    [['--seeds', '1,-2'], '--seeds', 'whole number'],
+    [['--seeds', 'one'], '--seeds', 'whole number'],
+    [['--context', '32k,32k'], '--context', '32k is given twice'],
+    [['--context', '0k'], '--context', 'positive length'],
+  ])('%j', async (flags, flag, why) => {
+    const r = await run(...flags);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(flag);
+    expect(r.stderr).toContain(why);
+  });
+
+  it('nightly names --max-drop and --max-infra, not the internal field names', async () => {
+    const r = await runCli(['nightly', '--baseline', 'a', '--current', 'b', '--max-drop', '-1', '--max-infra', 'lots']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--max-drop');
+    expect(r.stderr).toContain('--max-infra');
+    expect(r.stderr).not.toContain('maxDrop');
+  });
+});
