@@ -121,7 +121,8 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
     `<title>${title}</title><style>${STYLE}</style></head><body>` +
-    `<div id="overview"><h1>${title}</h1>${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
+    `<div id="overview"><h1>${title}</h1><section id="run-card"><h2>Run card</h2><ul>${view.card.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></section>` +
+    `${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
     `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
     `${seedsHtml}${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
     `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view)}</div>` +

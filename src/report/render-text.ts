@@ -24,7 +24,7 @@ export function gridToMarkdown(grid: Grid): string {
 }
 
 function sections(view: ReportView, format: (grid: Grid) => string, heading: (text: string) => string): string {
-  const parts = [heading(reportTitle(view)), reportPreamble(view).join('\n'), format(ratesGrid(view))];
+  const parts = [heading(reportTitle(view)), heading('Run card'), view.card.join('\n'), reportPreamble(view).join('\n'), format(ratesGrid(view))];
   const seeds = seedsGrid(view);
   if (seeds) {
     const flaky = view.seedStats.filter((s) => s.flaky.length > 0).map((s) => `flaky${s.context === '-' ? '' : ` @ ${s.context}`}: ${s.flaky.join(' ')}`);
@@ -80,5 +80,5 @@ export function renderJson(view: ReportView): string {
     contexts: row.contexts.map((c, i) => ({ ...c, mean_recall: row.recall[i] ?? null })),
   }));
   const status = view.inProgress ? 'in_progress' : 'finished';
-  return `${JSON.stringify({ status, definitions: DEFINITIONS, summary: view.summary, rates, seed_stats: view.seedStats, activity: view.activity }, null, 2)}\n`;
+  return `${JSON.stringify({ status, run_card: view.card, definitions: DEFINITIONS, summary: view.summary, rates, seed_stats: view.seedStats, activity: view.activity }, null, 2)}\n`;
 }

@@ -7,6 +7,7 @@ import { buildSummary } from './build-summary.js';
 import type { RunData } from './load-run.js';
 import { patchRecall } from './patch-recall.js';
 import { ALL_REPOS, repoRates, type RepoRates } from './rates.js';
+import { runCardLines } from './run-card-view.js';
 import { seedStats, type SeedStats } from './seed-stats.js';
 import { mean } from './stats.js';
 import type { Summary } from './summary-schema.js';
@@ -31,6 +32,8 @@ export interface ReportRow extends RepoRates {
 export interface ReportView {
   runId: string;
   model: string;
+  /** The run card (run-card-view.ts), shown first in every format. */
+  card: string[];
   /** The run has not written its final summary: cells without a verdict are pending. */
   inProgress: boolean;
   contexts: string[];
@@ -106,6 +109,7 @@ export function buildReportView(run: RunData): ReportView {
     runId: run.manifest.run_id,
     model: run.manifest.model_name_or_path,
     inProgress: run.inProgress,
+    card: runCardLines(run.manifest),
     contexts: summary.contexts,
     seeds: summary.seeds,
     summary,

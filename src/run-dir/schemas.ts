@@ -151,6 +151,29 @@ export type Trajectory = z.infer<typeof TrajectorySchema>;
 
 // ---------- run.json ----------
 
+/**
+ * The run card's facts that run.json's other fields do not hold (src/pipeline/run-card.ts): what
+ * each endpoint said about itself and the image each instance ran in. null: the server did not say.
+ */
+export const RunCardSchema = z
+  .object({
+    endpoints: z.record(
+      z.string(),
+      z
+        .object({
+          model: z.string(),
+          root: z.string().nullable().describe('the checkpoint path /v1/models reports (vLLM: root)'),
+          max_model_len: z.number().int().nullable(),
+          server_version: z.string().nullable().describe('GET /version (vLLM)'),
+        })
+        .strict(),
+    ),
+    images: z.record(z.string(), z.string()).describe('instance id → image name as used'),
+    dataset_revision: z.string().nullable(),
+  })
+  .strict();
+export type RunCard = z.infer<typeof RunCardSchema>;
+
 /** What a run's endpoint answered when it was connected (one per context). */
 export const ManifestEndpointSchema = z
   .object({
@@ -191,7 +214,7 @@ export const RunManifestSchema = z
       .object({ timeout_s: z.number(), network: z.boolean(), memory_bytes: z.number(), pids_limit: z.number().int(), cpus: z.number().optional() })
       .strict()
       .optional(),
-    run_card: z.record(z.string(), z.unknown()).optional().describe('see src/pipeline/run-card.ts'),
+    run_card: RunCardSchema.optional(),
   })
   .strict();
 export type RunManifest = z.infer<typeof RunManifestSchema>;

@@ -5,6 +5,7 @@ import { installCleanupHandlers } from '../../environment/docker/container-regis
 import { imageNameFor } from '../../environment/images.js';
 import { evaluatePredictions } from '../../pipeline/evaluate-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
+import { collectRunCard } from '../../pipeline/run-card.js';
 import { renderSummaryLine } from '../summary-line.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
@@ -56,6 +57,10 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
               predictions: flags.predictions,
               image_template: flags.imageTemplate,
               grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.workers) },
+              run_card: await collectRunCard({
+                endpoints: [],
+                images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+              }),
             },
             instances: selection.instances,
             predictions,

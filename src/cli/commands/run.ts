@@ -5,6 +5,7 @@ import { connectModelClient, DEFAULT_REQUEST_TIMEOUT_S, type ModelClient } from 
 import { preflightEndpoints } from '../../agent/preflight.js';
 import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
 import type { SandboxProvider } from '../../environment/sandbox-provider.js';
+import { collectRunCard } from '../../pipeline/run-card.js';
 import { imageNameFor } from '../../environment/images.js';
 import { InfrastructureError, InputError, errorMessage } from '../../errors.js';
 import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js';
@@ -111,6 +112,11 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
           limits: { max_steps: flags.maxSteps, rollout_timeout_s: flags.rolloutTimeout ?? null },
           image_template: flags.imageTemplate,
           grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.evalWorkers) },
+          run_card: await collectRunCard({
+            endpoints: contexts.map((c) => ({ context: c.name, url: endpointFor(flags, c), model: c.client.model })),
+            images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+            ...(apiKey ? { apiKey } : {}),
+          }),
         },
         instances: selection.instances,
         contexts,
