@@ -60,11 +60,38 @@ export function trendChart(history: readonly HistoryEntry[], context: string): s
       `<text class="legend s${lineIndex}" x="${TREND_WIDTH - 4}" y="${14 + lineIndex * 12}" text-anchor="end">${escapeHtml(repoLabel(repo))}</text>`
     );
   });
+  const first = history[0];
+  const last = history.at(-1);
+  const xTicks =
+    first && last
+      ? `<text class="tick" x="36" y="${PLOT_BOTTOM + 42}">${escapeHtml(first.at.slice(0, 10))}</text>` +
+        `<text class="tick" x="${TREND_WIDTH - 14}" y="${PLOT_BOTTOM + 42}" text-anchor="end">${escapeHtml(last.at.slice(0, 10))}</text>`
+      : '';
+  const notes = notComparable(history);
   return (
-    `<figure class="chart trend-chart"><svg viewBox="0 0 ${TREND_WIDTH} ${TREND_HEIGHT}" width="${TREND_WIDTH}" height="${TREND_HEIGHT}" role="img" aria-label="trend ${escapeHtml(context)}">` +
+    `<figure class="chart trend-chart"><svg viewBox="0 0 ${TREND_WIDTH} ${TREND_HEIGHT + 24}" width="${TREND_WIDTH}" height="${TREND_HEIGHT + 24}" role="img" aria-label="trend ${escapeHtml(context)}">` +
     `<text class="title" x="4" y="14">Nightly trend, context ${escapeHtml(context)} (${history.length} nights)</text>` +
     `<line class="axis" x1="30" x2="30" y1="${PLOT_TOP + 30}" y2="${PLOT_BOTTOM + 30}"/>` +
+    `<line class="axis" x1="30" x2="${TREND_WIDTH - 10}" y1="${PLOT_BOTTOM + 30}" y2="${PLOT_BOTTOM + 30}"/>` +
     `<text class="tick" x="26" y="${PLOT_TOP + 34}" text-anchor="end">100</text><text class="tick" x="26" y="${PLOT_BOTTOM + 30}" text-anchor="end">0</text>` +
-    `${lines.join('')}</svg></figure>`
+    `<text class="axis-label" x="10" y="${(PLOT_TOP + PLOT_BOTTOM) / 2 + 30}" transform="rotate(-90 10 ${(PLOT_TOP + PLOT_BOTTOM) / 2 + 30})" text-anchor="middle">resolve rate %, excl. infra</text>` +
+    `<text class="axis-label" x="${TREND_WIDTH / 2}" y="${PLOT_BOTTOM + 54}" text-anchor="middle">night (gate run date)</text>` +
+    `${xTicks}${lines.join('')}</svg>` +
+    `${notes.length > 0 ? `<figcaption class="not-comparable">Not comparable: ${notes.map(escapeHtml).join('; ')}</figcaption>` : ''}</figure>`
   );
+}
+
+/**
+ * Why some nights of a trend cannot be read against each other: another model, another number of
+ * seeds, or a night that measured too little (the gate failed closed).
+ */
+export function notComparable(history: readonly HistoryEntry[]): string[] {
+  const notes: string[] = [];
+  const models = [...new Set(history.map((h) => h.model))];
+  if (models.length > 1) notes.push(`the nights ran different models (${models.join(', ')})`);
+  const seeds = [...new Set(history.flatMap((h) => h.rates.filter((r) => r.repo === ALL_REPOS).map((r) => r.seeds)))];
+  if (seeds.length > 1) notes.push(`the nights ran different numbers of seeds (${seeds.join(', ')})`);
+  const unmeasured = history.filter((h) => (h.not_measured?.length ?? 0) > 0).map((h) => h.run_id);
+  if (unmeasured.length > 0) notes.push(`not measured (incomplete or infrastructure failures): ${unmeasured.join(', ')}`);
+  return notes;
 }

@@ -11,10 +11,21 @@ export interface InstanceCell {
   entry: InstanceReportEntry | undefined;
   patch: string | undefined;
   trajectory: Trajectory | undefined;
+  /** The tail of test_output.txt, for a cell that did not resolve. */
+  testOutput: string | undefined;
 }
 
-export function verdictBadge(verdict: CellVerdict['verdict']): string {
-  return `<span class="verdict v-${verdict}">${verdict.replace('_', ' ')}</span>`;
+export interface InstanceInfo {
+  anchor: string;
+  instanceId: string;
+  repo: string;
+  problemStatement: string | undefined;
+  goldPatch: string | undefined;
+}
+
+export function verdictBadge(verdict: CellVerdict['verdict'], exitStatus?: string): string {
+  const exit = exitStatus === undefined ? '' : ` <span class="exit">${escapeHtml(exitStatus)}</span>`;
+  return `<span class="verdict v-${verdict}">${verdict.replace('_', ' ')}</span>${exit}`;
 }
 
 export function coloredDiff(patch: string): string {
@@ -76,17 +87,27 @@ function cellHtml(cell: InstanceCell): string {
   const tests = entry?.tests_status
     ? testList('FAIL_TO_PASS', entry.tests_status.FAIL_TO_PASS) + testList('PASS_TO_PASS', entry.tests_status.PASS_TO_PASS)
     : '<p class="tests">no test results</p>';
-  const patch = cell.patch ? `<details class="patch" open><summary>Patch</summary>${coloredDiff(cell.patch)}</details>` : '<p>no patch</p>';
+  const patch = cell.patch ? `<details class="patch" open><summary>Model patch</summary>${coloredDiff(cell.patch)}</details>` : '<p>no patch</p>';
+  const output = cell.testOutput
+    ? `<details class="test-output" open><summary>Test output (failing run, tail)</summary><pre>${escapeHtml(cell.testOutput)}</pre></details>`
+    : '';
   return (
-    `<article class="cell"><h3>context ${escapeHtml(verdict.context)} · seed ${escapeHtml(verdict.seed)} ${verdictBadge(verdict.verdict)}</h3>` +
-    `${error}${tests}${patch}${cell.trajectory ? trajectoryHtml(cell.trajectory) : ''}</article>`
+    `<article class="cell"><h3>context ${escapeHtml(verdict.context)} · seed ${escapeHtml(verdict.seed)} ${verdictBadge(verdict.verdict, cell.trajectory?.exit_status)}</h3>` +
+    `${error}${tests}${output}${patch}${cell.trajectory ? trajectoryHtml(cell.trajectory) : ''}</article>`
   );
 }
 
-export function instanceSection(anchor: string, instanceId: string, repo: string, cells: readonly InstanceCell[]): string {
+/** The problem statement on top, then each cell's result and patch beside the gold patch. */
+export function instanceSection(info: InstanceInfo, cells: readonly InstanceCell[]): string {
+  const problem = info.problemStatement
+    ? `<details class="problem" open><summary>Problem statement</summary><pre>${escapeHtml(info.problemStatement)}</pre></details>`
+    : '<p class="problem">problem statement not available (give --dataset with the SWE-bench rows)</p>';
+  const gold = info.goldPatch
+    ? `<aside class="gold"><h3>Gold patch</h3>${coloredDiff(info.goldPatch)}</aside>`
+    : '<aside class="gold"><h3>Gold patch</h3><p>not available</p></aside>';
   return (
-    `<section class="instance" id="${anchor}" data-instance="${escapeHtml(instanceId)}">` +
-    `<p><a href="#instances">← all instances</a></p><h2>${escapeHtml(instanceId)}</h2><p class="repo">${escapeHtml(repo)}</p>` +
-    `${cells.map(cellHtml).join('')}</section>`
+    `<section class="instance" id="${info.anchor}" data-instance="${escapeHtml(info.instanceId)}">` +
+    `<p><a href="#instances">← all instances</a></p><h2>${escapeHtml(info.instanceId)}</h2><p class="repo">${escapeHtml(info.repo)}</p>` +
+    `${problem}<div class="side-by-side"><div class="cells">${cells.map(cellHtml).join('')}</div>${gold}</div></section>`
   );
 }

@@ -3,7 +3,7 @@
  * Missing optional parts (trajectories for evaluate-only runs, a gold dataset) are simply absent.
  */
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -41,6 +41,8 @@ export interface RunData {
   inProgress: boolean;
   /** Gold patches by instance id, when the run's dataset file could be read; used for patch recall. */
   goldPatches: Map<string, string>;
+  /** Problem statements by instance id, from the same dataset file. */
+  problemStatements: Map<string, string>;
 }
 
 export interface LoadRunOptions {
@@ -48,7 +50,7 @@ export interface LoadRunOptions {
   dataset?: string;
 }
 
-const GoldRowSchema = z.object({ instance_id: z.string(), repo: z.string(), patch: z.string() });
+const GoldRowSchema = z.object({ instance_id: z.string(), repo: z.string(), patch: z.string(), problem_statement: z.string().optional() });
 
 async function subdirs(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
@@ -139,5 +141,29 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const gold = await loadGoldRows(datasetFile(manifest, options.dataset), ids);
   const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
-  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: await runInProgress(layout), goldPatches };
+  const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
+  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: await runInProgress(layout), goldPatches, problemStatements };
+}
+
+/** The end of test_output.txt kept per cell; the file in the run directory has the rest. */
+const TEST_OUTPUT_TAIL = 6000;
+
+/**
+ * The tail of the test output of every graded cell that did not resolve (what a person opens an
+ * instance page to read), keyed `<context>/<seed>/<instance_id>`. Read only for the HTML report.
+ */
+export async function failingTestOutputs(run: RunData): Promise<Map<string, string>> {
+  const layout = new RunLayout(run.root);
+  const outputs = new Map<string, string>();
+  await Promise.all(
+    run.cells
+      .filter((c) => c.entry.sera_eval.outcome === 'unresolved' || c.entry.sera_eval.outcome === 'error')
+      .map(async (c) => {
+        const file = layout.testOutput(c);
+        if (!existsSync(file)) return;
+        const text = await readFile(file, 'utf8');
+        outputs.set(`${c.context}/${c.seed}/${c.instanceId}`, text.length > TEST_OUTPUT_TAIL ? `[… ${text.length - TEST_OUTPUT_TAIL} characters before]\n${text.slice(-TEST_OUTPUT_TAIL)}` : text);
+      }),
+  );
+  return outputs;
 }

@@ -14,6 +14,8 @@ import type { CellVerdict } from './verdicts.js';
 
 export interface HtmlOptions {
   history?: readonly HistoryEntry[];
+  /** Test output tails of cells that did not resolve, keyed `<context>/<seed>/<instance_id>`. */
+  testOutputs?: ReadonlyMap<string, string>;
 }
 
 const STYLE = `
@@ -33,7 +35,9 @@ pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid 
 .t-fail{color:#a02222}.t-pass{color:#19692c}.error{color:#a02222}
 .cell{border-top:1px solid #d5d9e2;margin-top:10px}.step{margin-bottom:10px}.step-head{color:#555;font-size:12px}
 .step-requery .step-head{color:#d0612c}.call code{white-space:pre-wrap}
-body.instance-view #overview{display:none}#filter{padding:4px;width:280px}
+body.instance-view #overview{display:none}
+.side-by-side{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px}.gold{position:sticky;top:0;align-self:start}
+.exit{font-size:11px;color:#555}.axis-label{font-size:10px;fill:#333}.not-comparable{color:#a02222;font-size:12px;max-width:520px}#filter{padding:4px;width:280px}
 `;
 
 const SCRIPT = `
@@ -78,11 +82,16 @@ function instancesByVerdict(view: ReportView): Map<string, CellVerdict[]> {
   return byInstance;
 }
 
-function instanceList(byInstance: Map<string, CellVerdict[]>, anchors: Map<string, string>, view: ReportView): string {
+function instanceList(
+  byInstance: Map<string, CellVerdict[]>,
+  anchors: Map<string, string>,
+  view: ReportView,
+  exitStatusOf: (v: CellVerdict) => string | undefined,
+): string {
   const cellLabels = view.contexts.flatMap((c) => view.seeds.map((s) => `${c}/${s}`));
   const head = `<thead><tr><th>Instance</th><th>Repository</th>${cellLabels.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>`;
   const rows = [...byInstance].map(([id, verdicts]) => {
-    const badges = verdicts.map((v) => `<td>${verdictBadge(v.verdict)}</td>`).join('');
+    const badges = verdicts.map((v) => `<td>${verdictBadge(v.verdict, exitStatusOf(v))}</td>`).join('');
     return `<tr><td><a href="#${anchors.get(id)}">${escapeHtml(id)}</a></td><td>${escapeHtml(verdicts[0]?.repo ?? '')}</td>${badges}</tr>`;
   });
   return (
@@ -104,8 +113,16 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
       entry: entries.get(key(v)),
       patch: cellPatch(patches, v),
       trajectory: trajectories.get(key(v)),
+      testOutput: options.testOutputs?.get(`${v.context}/${v.seed}/${v.instanceId}`),
     }));
-    return instanceSection(anchors.get(id) as string, id, verdicts[0]?.repo ?? '', cells);
+    const info = {
+      anchor: anchors.get(id) as string,
+      instanceId: id,
+      repo: verdicts[0]?.repo ?? '',
+      problemStatement: run.problemStatements.get(id),
+      goldPatch: run.goldPatches.get(id),
+    };
+    return instanceSection(info, cells);
   });
   const activity = activityGrid(view);
   const seeds = seedsGrid(view);
@@ -125,7 +142,7 @@ export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions 
     `${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
     `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
     `${seedsHtml}${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
-    `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view)}</div>` +
+    `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view, (v) => trajectories.get(key(v))?.exit_status)}</div>` +
     `${sections.join('\n')}<script>${SCRIPT}</script></body></html>\n`
   );
 }

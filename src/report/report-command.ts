@@ -1,7 +1,7 @@
 /** `sera-eval report RUN_DIR --format table|json|markdown|csv|html`. */
 import { z } from 'zod';
 import { parseArgs, withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
-import { loadRun } from './load-run.js';
+import { failingTestOutputs, loadRun } from './load-run.js';
 import { readHistory } from './nightly-history.js';
 import { renderHtml } from './render-html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from './render-text.js';
@@ -28,7 +28,8 @@ export async function reportCommand(args: ReportArgs, io: CommandIo): Promise<nu
       json: () => renderJson(view),
       markdown: () => renderMarkdown(view),
       csv: () => renderCsv(view),
-      html: async () => renderHtml(view, run, { history: history === undefined ? [] : await readHistory(history) }),
+      html: async () =>
+        renderHtml(view, run, { history: history === undefined ? [] : await readHistory(history), testOutputs: await failingTestOutputs(run) }),
     }[format];
     io.stdout.write(await render());
     return EXIT_OK;
