@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerExport } from './export.js';
 import { registerReplay } from './replay.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerRun } from './run.js';
@@ -13,6 +14,7 @@ export function registerCommands(program: Command, io: CliIo, schedule: Schedule
   registerRun(program, io, schedule);
   registerEvaluate(program, io, schedule);
   registerReportCommands(program, io, schedule);
+  registerExport(program, io, schedule);
   registerDemo(program, io, schedule);
   registerReplay(program, io, schedule);
 }
