@@ -54,7 +54,8 @@ export function renderCsv(view: ReportView): string {
   const header = [
     'repo', 'context', 'instances', 'seeds', 'resolved', 'instances_measured', 'official_rate_mean', 'official_rate_std', 'official_per_seed_rates',
     'graded', 'excl_infra_rate_mean', 'excl_infra_rate_std', 'excl_infra_per_seed_rates',
-    'errors', 'empty_patches', 'infrastructure', 'not_submitted', 'pending', 'mean_recall',
+    'errors', 'empty_patches', 'infrastructure', 'not_submitted', 'pending',
+    'official_ci95_low', 'official_ci95_high', 'excl_infra_ci95_low', 'excl_infra_ci95_high', 'mean_recall',
   ];
   const lines = [header.join(',')];
   for (const row of view.rows) {
@@ -64,7 +65,8 @@ export function renderCsv(view: ReportView): string {
           row.repo, c.context, row.instanceIds.length, c.seeds.length, c.resolved, c.measured,
           c.official.mean?.toFixed(4), c.official.std?.toFixed(4), c.official.perSeed.map((r) => r.toFixed(4)).join(' '),
           c.graded, c.rate.mean?.toFixed(4), c.rate.std?.toFixed(4), c.rate.perSeed.map((r) => r.toFixed(4)).join(' '),
-          c.errors, c.emptyPatches, c.infrastructure, c.notSubmitted, c.pending, row.recall[i]?.toFixed(4),
+          c.errors, c.emptyPatches, c.infrastructure, c.notSubmitted, c.pending,
+          c.officialCi?.low.toFixed(4), c.officialCi?.high.toFixed(4), c.ci?.low.toFixed(4), c.ci?.high.toFixed(4), row.recall[i]?.toFixed(4),
         ].map(csvCell).join(','),
       );
     });

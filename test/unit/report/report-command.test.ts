@@ -75,6 +75,9 @@ describe('report --format csv', () => {
     expect(sympy64[header.indexOf('infrastructure')]).toBe('1');
     expect(sympy64[header.indexOf('graded')]).toBe('2');
     expect(sympy64[header.indexOf('excl_infra_per_seed_rates')]).toBe('100.0000 100.0000');
+    // the official rate keeps the infrastructure failure in the denominator
+    expect(sympy64[header.indexOf('instances_measured')]).toBe('3');
+    expect(Number(sympy64[header.indexOf('official_ci95_high')])).toBeLessThanOrEqual(100);
   });
 });
 
