@@ -63,6 +63,9 @@ export function instanceTries(verdicts: readonly CellVerdict[], countInfrastruct
   return [...byInstance.values()];
 }
 
+/** One collator for every sort: localeCompare with options builds a new one per call. */
+const byNaturalOrder = new Intl.Collator('en', { numeric: true }).compare;
+
 export interface SeedStats {
   context: string;
   /** Graded seeds per instance (the largest k). */
@@ -85,6 +88,6 @@ export function seedStats(context: string, verdicts: readonly CellVerdict[]): Se
   const flaky = tries
     .filter((t) => t.resolved > 0 && t.resolved < t.tries)
     .map((t) => t.instanceId)
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    .sort(byNaturalOrder);
   return { context, seeds, passAt, flaky };
 }
