@@ -6,7 +6,7 @@ export const EXIT = { ok: 0, gateFailed: 1, badInput: 2, failed: 3, interrupted:
 
 export const EXIT_CODE_MEANINGS: readonly (readonly [code: number, meaning: string])[] = [
   [EXIT.ok, 'the command finished, whatever the verdicts'],
-  [EXIT.gateFailed, '`nightly`: the gate failed (a regression); no other command uses it'],
+  [EXIT.gateFailed, "`nightly`: the gate failed (a regression, or tonight's run was not measured); no other command uses it"],
   [EXIT.badInput, 'bad input: a flag, file, line or field, named on stderr; nothing was run'],
   [
     EXIT.failed,
