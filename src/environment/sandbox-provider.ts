@@ -11,6 +11,21 @@ export interface SandboxRequest {
   signal?: AbortSignal;
 }
 
+/** What an image name resolved to when it was used: the local image id and, for a pulled image, its registry digest. */
+export interface ImageIdentity {
+  /** `sha256:…`, the image's content id on this engine. */
+  id: string;
+  /** `repo@sha256:…` as the registry knows it; null for an image built or imported locally. */
+  repoDigest: string | null;
+}
+
+/** The container engine behind the sandbox, as its /version endpoint names itself. */
+export interface EngineIdentity {
+  name: string;
+  version: string;
+  apiVersion: string | null;
+}
+
 /**
  * Where the pipeline gets its environments: Docker in production, fakes in unit tests. The
  * pipeline never sees dockerode.
@@ -25,6 +40,10 @@ export interface SandboxProvider {
   start(request: SandboxRequest): Promise<Environment>;
   /** Remove containers a killed earlier process of this run left behind. */
   removeLeftovers(): Promise<number>;
+  /** What `image` is after prepareImage, for the run card; null when the engine cannot say. */
+  imageIdentity?(image: string): Promise<ImageIdentity | null>;
+  /** The engine running the containers, for the run card; null when it cannot say. */
+  engineIdentity?(): Promise<EngineIdentity | null>;
   /** What these images and containers will take on the sandbox's disk, for the pre-flight; null when unknown. */
   storageNeed?(images: readonly string[], containersAtOnce: number): Promise<SpaceNeed | null>;
 }

@@ -15,6 +15,7 @@ import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
+import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -67,6 +68,9 @@ export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDep
 async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
   const { layout } = options;
   const manifest = await writeManifest(layout, options.manifest);
+  const ledger = await ImageLedgerWriter.open(layout);
+  await ledger.recordEngine(deps.sandbox);
+  const sandbox = ledger.recording(deps.sandbox);
   const cells = options.contexts.flatMap((context) =>
     options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))),
   );
@@ -106,7 +110,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
             limits: options.limits,
           },
           {
-            sandbox: deps.sandbox,
+            sandbox,
             layout,
             ...signal,
             ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
@@ -133,7 +137,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }
         : await grading.add(async () => {
             if (deps.signal?.aborted || stopped) throw new InterruptedError();
-            return gradeCell(input, { sandbox: deps.sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() }).catch(
+            return gradeCell(input, { sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() }).catch(
               stopOnFailure,
             );
           });

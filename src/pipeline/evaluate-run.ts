@@ -11,6 +11,7 @@ import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout
 import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
 import { writeManifest, type ManifestFields } from './manifest.js';
+import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -56,6 +57,9 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
   const predictions = options.predictions.filter((p) => byId.has(p.instance_id));
   const manifest = await writeManifest(layout, options.manifest);
   await writePredictionsFile(layout, predictions);
+  const ledger = await ImageLedgerWriter.open(layout);
+  await ledger.recordEngine(deps.sandbox);
+  const sandbox = ledger.recording(deps.sandbox);
 
   const progress = new Progress('evaluate', predictions.length, deps.progress);
   const queue = new PQueue({ concurrency: options.workers });
@@ -79,7 +83,7 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
           const { entry, reused } = await gradeCell(
             { cell, instance, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image: options.imageFor(instance) },
             {
-              sandbox: deps.sandbox,
+              sandbox,
               layout,
               settings: options.grading,
               ...(deps.signal ? { signal: deps.signal } : {}),

@@ -9,10 +9,12 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { RunLayout } from '../run-dir/layout.js';
 import {
+  ImageLedgerSchema,
   InstanceReportSchema,
   PredictionSchema,
   RunManifestSchema,
   TrajectorySchema,
+  type ImageLedger,
   type Prediction,
   type RunManifest,
   type Trajectory,
@@ -43,6 +45,8 @@ export interface RunData {
   goldPatches: Map<string, string>;
   /** Problem statements by instance id, from the same dataset file. */
   problemStatements: Map<string, string>;
+  /** images.json: the image ids and digests the run used and its container engine; null for a run without one. */
+  images?: ImageLedger | null;
 }
 
 export interface LoadRunOptions {
@@ -142,7 +146,8 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
   const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
-  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: await runInProgress(layout), goldPatches, problemStatements };
+  const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : null;
+  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: await runInProgress(layout), goldPatches, problemStatements, images };
 }
 
 /** The end of test_output.txt kept per cell; the file in the run directory has the rest. */

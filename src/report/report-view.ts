@@ -109,7 +109,7 @@ export function buildReportView(run: RunData): ReportView {
     runId: run.manifest.run_id,
     model: run.manifest.model_name_or_path,
     inProgress: run.inProgress,
-    card: runCardLines(run.manifest),
+    card: runCardLines(run.manifest, run.images ?? null),
     contexts: summary.contexts,
     seeds: summary.seeds,
     summary,

@@ -1,9 +1,9 @@
 /**
  * The run card as lines a person reads at the top of every report: which code, which data, which
- * served model under which settings produced these numbers. Built from run.json, so runs from
- * before the card was recorded show what they have.
+ * served model under which settings produced these numbers. Built from run.json and images.json,
+ * so runs from before the card was recorded show what they have.
  */
-import type { RunManifest } from '../run-dir/schemas.js';
+import type { ImageLedger, RunManifest } from '../run-dir/schemas.js';
 
 /** Qwen3's native context window; beyond it a served model is rope-scaled (YaRN). */
 const QWEN3_NATIVE_WINDOW = 32768;
@@ -15,7 +15,7 @@ function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-export function runCardLines(manifest: RunManifest): string[] {
+export function runCardLines(manifest: RunManifest, images: ImageLedger | null = null): string[] {
   const v = manifest.versions;
   const card = manifest.run_card;
   const lines = [
@@ -48,9 +48,20 @@ export function runCardLines(manifest: RunManifest): string[] {
     const g = manifest.grading;
     lines.push(`grading: timeout ${g.timeout_s} s, memory ${gib(g.memory_bytes)}, pids ${g.pids_limit}, network ${g.network ? 'on' : 'off'}`);
   }
-  const images = card ? Object.keys(card.images).length : 0;
-  lines.push(
-    `images: template ${or(manifest.image_template)}${images > 0 ? `, ${images} instance images recorded (names as used; digests not recorded)` : ''}`,
-  );
+  lines.push(`images: template ${or(manifest.image_template)}`);
+  lines.push(`container engine: ${engines(images)}`);
+  for (const [instanceId, name] of Object.entries(card?.images ?? {})) lines.push(`image ${instanceId}: ${name}, ${imageUsed(images?.images[name])}`);
   return lines;
+}
+
+function engines(images: ImageLedger | null): string {
+  if (!images || images.engines.length === 0) return 'not recorded';
+  return images.engines.map((e) => `${e.name} ${e.version}${e.api_version ? ` (API ${e.api_version})` : ''}`).join(', then on resume ');
+}
+
+/** The digest a registry knows the image by, and the id it had here; several when it changed between invocations. */
+function imageUsed(used: ImageLedger['images'][string] | undefined): string {
+  if (!used || used.length === 0) return 'not used yet (digest not recorded)';
+  const one = (u: (typeof used)[number]) => `${u.repo_digest ? `digest ${u.repo_digest.slice(u.repo_digest.indexOf('@') + 1)}, ` : 'no registry digest (built locally), '}id ${u.id}`;
+  return used.length === 1 ? one(used[0]!) : `changed during the run: ${used.map(one).join('; then ')}`;
 }

@@ -49,6 +49,9 @@ export class RunLayout {
   get summary(): string {
     return path.join(this.root, 'report.json');
   }
+  get images(): string {
+    return path.join(this.root, 'images.json');
+  }
   get trajectoriesDir(): string {
     return path.join(this.root, 'trajectories');
   }

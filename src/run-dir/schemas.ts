@@ -168,11 +168,44 @@ export const RunCardSchema = z
         })
         .strict(),
     ),
-    images: z.record(z.string(), z.string()).describe('instance id → image name as used'),
+    images: z.record(z.string(), z.string()).describe('instance id → image name; what each name was when used is in images.json'),
     dataset_revision: z.string().nullable(),
   })
   .strict();
 export type RunCard = z.infer<typeof RunCardSchema>;
+
+/**
+ * images.json: what each image name was when the run used it, and the engine that ran it; merged
+ * on every resume (src/pipeline/image-ledger.ts). A name listed with two ids was re-pulled or
+ * rebuilt between invocations, so its cells did not all run the same image.
+ */
+export const ImageLedgerSchema = z
+  .object({
+    engines: z.array(
+      z
+        .object({
+          name: z.string().describe('Docker or podman'),
+          version: z.string(),
+          api_version: z.string().nullable(),
+          recorded_at: z.string(),
+        })
+        .strict(),
+    ),
+    images: z.record(
+      z.string(),
+      z.array(
+        z
+          .object({
+            id: z.string().describe('the image id (sha256:…) on the engine'),
+            repo_digest: z.string().nullable().describe('repo@sha256:… of the registry it was pulled from; null for a local build'),
+            first_used_at: z.string(),
+          })
+          .strict(),
+      ),
+    ),
+  })
+  .strict();
+export type ImageLedger = z.infer<typeof ImageLedgerSchema>;
 
 /** What a run's endpoint answered when it was connected (one per context). */
 export const ManifestEndpointSchema = z

@@ -3,11 +3,12 @@ import { DockerEnvironment } from './docker-environment.js';
 import { dockerStorageNeed } from './docker-storage.js';
 import { RUN_ID_LABEL, removeContainersByLabel } from './container-registry.js';
 import { DockerUnreachableError, daemonAddress, isDaemonUnreachable } from './docker-errors.js';
+import { engineIdentity, imageIdentity } from './engine-identity.js';
 import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
 import type { Environment } from '../environment.js';
 import type { SpaceNeed } from '../../run-dir/disk-space.js';
 import { NO_DIMENSION } from '../../run-dir/layout.js';
-import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
+import type { EngineIdentity, ImageIdentity, SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
 
 export interface ContainerLimits {
   /** Containers get no network unless asked (grading may need it for pip installs in eval.sh). */
@@ -52,6 +53,14 @@ export class DockerSandboxProvider implements SandboxProvider {
       this.prepared.set(image, pending);
     }
     return pending;
+  }
+
+  imageIdentity(image: string): Promise<ImageIdentity | null> {
+    return imageIdentity(this.docker, image);
+  }
+
+  engineIdentity(): Promise<EngineIdentity | null> {
+    return engineIdentity(this.docker);
   }
 
   async start(request: SandboxRequest): Promise<Environment> {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,16 @@ describe('run card', () => {
         run_card: await card(),
       },
     });
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const id = `sha256:${'1'.repeat(64)}`;
+    await writeFile(
+      path.join(runDir, 'images.json'),
+      JSON.stringify({
+        engines: [{ name: 'Docker', version: '20.10.24+dfsg1', api_version: '1.41', recorded_at: '2026-11-26T00:00:00Z' }],
+        images: { 'swebench/sweb.eval.x86_64.django_1776_django-1:latest': [{ id, repo_digest: `swebench/sweb.eval.x86_64.django_1776_django-1@${digest}`, first_used_at: '2026-11-26T00:00:01Z' }] },
+      }),
+    );
+    const imageLine = `image django__django-1: swebench/sweb.eval.x86_64.django_1776_django-1:latest, digest ${digest}, id ${id}`;
     const markdown = (await runCli(['report', runDir, '--format', 'markdown'])).stdout;
     const top = markdown.slice(0, markdown.indexOf('| Repository'));
     expect(top).toContain('## Run card');
@@ -78,11 +88,18 @@ describe('run card', () => {
     expect(top).toContain('note: the 32k numbers come from a server with a 65536-token window held to 32768 tokens by the harness');
     expect(top).toContain('rope-scaled');
     expect(top).toContain('grading: timeout 1800 s, memory 8.0 GiB, pids 8192, network off');
+    expect(top).toContain('container engine: Docker 20.10.24+dfsg1 (API 1.41)');
+    expect(top).toContain(imageLine);
+    expect(top).not.toContain('not recorded');
+    const text = (await runCli(['report', runDir])).stdout;
+    expect(text).toContain(imageLine);
     const html = (await runCli(['report', runDir, '--format', 'html'])).stdout;
+    expect(html).toContain(imageLine);
     expect(html.indexOf('id="run-card"')).toBeLessThan(html.indexOf('class="rates"'));
     expect(html).toContain('server version 0.9.2');
     const json = JSON.parse((await runCli(['report', runDir, '--format', 'json'])).stdout) as { run_card: string[] };
     expect(json.run_card.join('\n')).toContain('checkpoint /ckpt/sera-32b-step900');
+    expect(json.run_card).toContain(imageLine);
   });
 
   it('a run from before the card shows what run.json has', () => {
@@ -92,5 +109,24 @@ describe('run card', () => {
     });
     expect(lines[0]).toBe('sera-eval 0.1.0 (commit not recorded), node not recorded');
     expect(lines.join('\n')).not.toContain('endpoint');
+    expect(lines).toContain('container engine: not recorded');
+  });
+
+  it('an image not yet prepared says so; one re-pulled between invocations shows both', () => {
+    const manifest: RunManifest = {
+      run_id: 'r', command: 'evaluate', created_at: 't', versions: {}, dataset: { source: 'd', sha256: 'c', rows: 2 }, filters: {},
+      instance_ids: ['a__a-1', 'b__b-1'], model_name_or_path: 'm', contexts: [], seeds: [],
+      run_card: { endpoints: {}, images: { 'a__a-1': 'img-a', 'b__b-1': 'img-b' }, dataset_revision: null },
+    };
+    const lines = runCardLines(manifest, {
+      engines: [
+        { name: 'Docker', version: '24.0.7', api_version: '1.43', recorded_at: 't' },
+        { name: 'podman', version: '4.3.1', api_version: null, recorded_at: 't' },
+      ],
+      images: { 'img-a': [{ id: 'sha256:1', repo_digest: null, first_used_at: 't' }, { id: 'sha256:2', repo_digest: 'img-a@sha256:9', first_used_at: 't' }] },
+    });
+    expect(lines).toContain('container engine: Docker 24.0.7 (API 1.43), then on resume podman 4.3.1');
+    expect(lines).toContain('image a__a-1: img-a, changed during the run: no registry digest (built locally), id sha256:1; then digest sha256:9, id sha256:2');
+    expect(lines).toContain('image b__b-1: img-b, not used yet (digest not recorded)');
   });
 });
