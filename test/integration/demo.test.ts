@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { DEMO_BEHAVIOURS } from '../../src/pipeline/demo-replay.js';
-import { PredictionSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
+import { ImageLedgerSchema, PredictionSchema, RunManifestSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
@@ -79,6 +79,21 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
         expect(existsSync(path.join(cellDir, file)), `${p.instance_id}/${file}`).toBe(true);
       }
       expect(readFileSync(path.join(cellDir, 'patch.diff'), 'utf8')).toBe(p.model_patch);
+    }
+  });
+
+  it('records the id of each image as the daemon reports it, and the engine, and the report card shows them', async () => {
+    const manifest = RunManifestSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    const ledger = ImageLedgerSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'images.json'), 'utf8')));
+    const version = await docker.docker.version();
+    expect(ledger.engines.map((e) => e.version)).toEqual([version.Version]);
+    const text = (await runCli(['report', runDir])).stdout;
+    expect(Object.keys(manifest.run_card?.images ?? {}).sort()).toEqual([...ids].sort());
+    for (const [id, image] of Object.entries(manifest.run_card?.images ?? {})) {
+      const inspected = await docker.docker.getImage(image).inspect();
+      // demo images are built here, so they have no registry digest
+      expect(ledger.images[image]?.map((u) => [u.id, u.repo_digest]), image).toEqual([[inspected.Id, null]]);
+      expect(text).toContain(`image ${id}: ${image}, no registry digest (built locally), id ${inspected.Id}`);
     }
   });
 
