@@ -20,6 +20,7 @@ import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { finishedTrajectory, rolloutCell } from './rollout-cell.js';
+import { inScope, scopedInstances } from './shards-scope.js';
 
 export interface ContextPlan {
   /** The label used in paths and reports, e.g. `32k`. */
@@ -42,6 +43,8 @@ export interface BenchmarkOptions {
   grading: GradingSettings;
   /** First delay before retrying an infrastructure failure of a rollout. @default 2000 */
   retryBaseDelayMs?: number;
+  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
+  cells?: ReadonlySet<string>;
 }
 
 export interface BenchmarkDeps {
@@ -71,11 +74,12 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
   const ledger = await ImageLedgerWriter.open(layout);
   await ledger.recordEngine(deps.sandbox);
   const sandbox = ledger.recording(deps.sandbox);
-  const cells = options.contexts.flatMap((context) =>
-    options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))),
-  );
+  const cells = options.contexts
+    .flatMap((context) => options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))))
+    .filter(({ context, seed, instance }) => inScope(options.cells, { instanceId: instance.instance_id, context: context.name, seed: String(seed) }));
+  const instances = scopedInstances(options.instances, options.cells, cells.map((c) => c.instance.instance_id));
   const progress = new Progress('run', cells.length, deps.progress);
-  for (const context of options.contexts) progress.group(context.name, options.seeds.length * options.instances.length);
+  for (const context of options.contexts) progress.group(context.name, cells.filter((c) => c.context === context).length);
   const rollouts = new PQueue({ concurrency: options.concurrency });
   const grading = new PQueue({ concurrency: options.evalWorkers });
   // No queue.clear() on abort: p-queue drops cleared tasks without settling their promises, and
@@ -162,7 +166,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
   }
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished rollouts and grades are kept; run the same command again to resume');
 
-  return writeRunSummary(layout, manifest, options.instances, [...predictions.values()]);
+  return writeRunSummary(layout, manifest, instances, [...predictions.values()]);
 }
 
 /** SWE-bench format plus context and seed, so the patches can go to any grader. */

@@ -17,6 +17,7 @@ import { CELL_FILES_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
+import { inScope, scopedInstances } from './shards-scope.js';
 
 export interface EvaluateOptions {
   layout: RunLayout;
@@ -26,6 +27,8 @@ export interface EvaluateOptions {
   imageFor: (instance: SweBenchInstance) => string;
   workers: number;
   grading: GradingSettings;
+  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
+  cells?: ReadonlySet<string>;
 }
 
 export interface EvaluateDeps {
@@ -54,7 +57,8 @@ export async function evaluatePredictions(options: EvaluateOptions, deps: Evalua
 async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
   const { layout } = options;
   const byId = new Map(options.instances.map((row) => [row.instance_id, row]));
-  const predictions = options.predictions.filter((p) => byId.has(p.instance_id));
+  const predictions = options.predictions.filter((p) => byId.has(p.instance_id) && inScope(options.cells, predictionCell(p)));
+  const instances = scopedInstances(options.instances, options.cells, predictions.map((p) => p.instance_id));
   const manifest = await writeManifest(layout, options.manifest);
   await writePredictionsFile(layout, predictions);
   const ledger = await ImageLedgerWriter.open(layout);
@@ -71,11 +75,7 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
   try {
     for (const prediction of predictions) {
       const instance = byId.get(prediction.instance_id)!;
-      const cell: CellKey = {
-        instanceId: prediction.instance_id,
-        context: prediction.context ?? NO_DIMENSION,
-        seed: prediction.seed ?? NO_DIMENSION,
-      };
+      const cell = predictionCell(prediction);
       void queue.add(async () => {
         if (deps.signal?.aborted || failure) return;
         progress.started();
@@ -108,7 +108,11 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
   if (failure) throw (failure as { error: unknown }).error;
   if (deps.signal?.aborted) throw new InterruptedError('interrupted: finished cells are kept; run the same command again to resume');
 
-  return writeRunSummary(layout, manifest, options.instances, predictions);
+  return writeRunSummary(layout, manifest, instances, predictions);
+}
+
+function predictionCell(prediction: Prediction): CellKey {
+  return { instanceId: prediction.instance_id, context: prediction.context ?? NO_DIMENSION, seed: prediction.seed ?? NO_DIMENSION };
 }
 
 function firstLine(text: string): string {

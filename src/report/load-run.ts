@@ -20,6 +20,7 @@ import {
   type Trajectory,
 } from '../run-dir/schemas.js';
 import { readJsonFile, readJsonlFile } from './read-validated.js';
+import { readShardPredictions } from './shard-status.js';
 import { repoFromInstanceId, type CellReport, type InstanceRow } from './verdicts.js';
 
 export interface TrajectoryRecord {
@@ -132,9 +133,12 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const layout = new RunLayout(runDir);
   if (!existsSync(layout.manifest)) throw new InputError(`${runDir}: not a run directory (no run.json)`);
   const manifest = await readJsonFile(layout.manifest, RunManifestSchema, 'a run manifest (run.json)');
-  const predictions = existsSync(layout.predictions)
-    ? await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')
-    : [];
+  const predictions = [
+    ...(existsSync(layout.predictions)
+      ? await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')
+      : []),
+    ...(await readShardPredictions(runDir)),
+  ];
   const [cells, trajectories] = await Promise.all([loadCells(layout), loadTrajectories(layout)]);
 
   const ids = new Set(manifest.instance_ids);

@@ -248,6 +248,7 @@ export const RunManifestSchema = z
       .strict()
       .optional(),
     run_card: RunCardSchema.optional(),
+    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).strict().optional().describe("a shard worker's run.json: its shard of a run planned with plan --shards N"),
   })
   .strict();
 export type RunManifest = z.infer<typeof RunManifestSchema>;

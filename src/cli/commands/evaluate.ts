@@ -11,13 +11,20 @@ import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { EXIT } from '../io.js';
-import { SelectionFlagsSchema, addSelectionOptions, selectInstances } from '../selection.js';
+import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
+import type { SandboxProvider } from '../../environment/sandbox-provider.js';
+import type { ManifestFields } from '../../pipeline/manifest.js';
+import type { Summary } from '../../report/summary-schema.js';
+import type { RunLayout } from '../../run-dir/layout.js';
+import type { Prediction } from '../../run-dir/schemas.js';
 import type { Schedule } from './index.js';
 
-const EvaluateFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.shape).extend({
+export const EvaluateFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.shape).extend({
   predictions: z.string().min(1, 'expected a predictions file, gold or empty'),
   workers: positiveInt.default(defaultWorkers()),
 });
+export type EvaluateFlags = z.infer<typeof EvaluateFlagsSchema>;
 
 export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule): void {
   const command = program
@@ -38,44 +45,67 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
       const selection = await selectInstances(flags);
       const predictions = await loadPredictions(flags.predictions, selection.instances);
       const { runId, layout } = runLayoutFor(flags, 'evaluate');
-      io.stderr.write(`sera-eval evaluate: ${predictions.length} predictions over ${selection.instances.length} instances → ${layout.root}\n`);
-      const removeHandlers = installCleanupHandlers({ reraise: false });
-      const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
-      try {
-        const summary = await evaluatePredictions(
-          {
-            layout,
-            manifest: {
-              run_id: runId,
-              command: 'evaluate',
-              dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, rows: selection.dataset.rows.length },
-              filters: { ...selection.filters },
-              instance_ids: selection.instances.map((r) => r.instance_id),
-              model_name_or_path: predictions[0]?.model_name_or_path ?? flags.predictions,
-              contexts: [],
-              seeds: [],
-              predictions: flags.predictions,
-              image_template: flags.imageTemplate,
-              grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.workers) },
-              run_card: await collectRunCard({
-                endpoints: [],
-                images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
-              }),
-            },
-            instances: selection.instances,
-            predictions,
-            imageFor: (instance) => imageNameFor(instance, flags.imageTemplate),
-            workers: flags.workers,
-            grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
-          },
-          { sandbox: dockerSandbox(flags, runId, io, flags.workers), progress: io.stderr, signal: interrupt.signal },
-        );
-        io.stdout.write(renderSummaryLine(summary, layout.root));
-        return EXIT.ok;
-      } finally {
-        interrupt.dispose();
-        removeHandlers();
-      }
+      const summary = await executeEvaluate(flags, layout, dockerSandbox(flags, runId, io, flags.workers), io, {
+        instances: selection.instances,
+        predictions,
+        manifest: await evaluateManifestFields(flags, runId, selection, predictions),
+      });
+      io.stdout.write(renderSummaryLine(summary, layout.root));
+      return EXIT.ok;
     }),
   );
+}
+
+/** What to grade: a whole run's predictions, or (with `cells`) a shard worker's part of a planned run. */
+export interface EvaluateScope {
+  instances: SweBenchInstance[];
+  predictions: Prediction[];
+  manifest: ManifestFields;
+  cells?: ReadonlySet<string>;
+}
+
+/** The body of `evaluate`, shared with `work`. */
+export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, sandbox: SandboxProvider, io: CliIo, scope: EvaluateScope): Promise<Summary> {
+  io.stderr.write(`sera-eval evaluate: ${scope.predictions.length} predictions over ${scope.instances.length} instances → ${layout.root}\n`);
+  const removeHandlers = installCleanupHandlers({ reraise: false });
+  const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
+  try {
+    return await evaluatePredictions(
+      {
+        layout,
+        manifest: scope.manifest,
+        instances: scope.instances,
+        predictions: scope.predictions,
+        imageFor: (instance) => imageNameFor(instance, flags.imageTemplate),
+        workers: flags.workers,
+        grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
+        ...(scope.cells ? { cells: scope.cells } : {}),
+      },
+      { sandbox, progress: io.stderr, signal: interrupt.signal },
+    );
+  } finally {
+    interrupt.dispose();
+    removeHandlers();
+  }
+}
+
+/** What run.json records for an evaluate run, run card included; `plan` writes the same fields for its workers. */
+export async function evaluateManifestFields(flags: EvaluateFlags, runId: string, selection: Selection, predictions: readonly Prediction[]): Promise<ManifestFields> {
+  return {
+    run_id: runId,
+    command: 'evaluate',
+    dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, rows: selection.dataset.rows.length },
+    filters: { ...selection.filters },
+    instance_ids: selection.instances.map((r) => r.instance_id),
+    model_name_or_path: predictions[0]?.model_name_or_path ?? flags.predictions,
+    contexts: [],
+    seeds: [],
+    predictions: flags.predictions,
+    image_template: flags.imageTemplate,
+    grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.workers) },
+    run_card: await collectRunCard({
+      endpoints: [],
+      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+    }),
+  };
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { compareCommand } from '../../report/compare-command.js';
 import { nightlyCommand } from '../../report/nightly-command.js';
 import { reportCommand } from '../../report/report-command.js';
+import { describeIncompleteShards, readShardStatus } from '../../report/shard-status.js';
 import type { CliIo } from '../io.js';
 import type { Schedule } from './index.js';
 
@@ -15,7 +16,10 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
     .option('--dataset <jsonl>', 'SWE-bench JSONL with gold patches for patch recall (default: the run\'s dataset file)')
     .option('--history <jsonl>', 'nightly history file drawn as a trend in the HTML report')
     .action((runDir: string, opts: { format: string; dataset?: string; history?: string }) =>
-      schedule(() => reportCommand({ runDir, ...opts } as Parameters<typeof reportCommand>[0], io)),
+      schedule(async () => {
+        await warnIncompleteShards([runDir], io);
+        return reportCommand({ runDir, ...opts } as Parameters<typeof reportCommand>[0], io);
+      }),
     );
 
   program
@@ -25,7 +29,10 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
     .argument('<run-b>', 'candidate (e.g. the student): run directory or its report.json')
     .option('--format <format>', 'table, markdown or json', 'table')
     .action((a: string, b: string, opts: { format: string }) =>
-      schedule(() => compareCommand({ a, b, format: opts.format } as Parameters<typeof compareCommand>[0], io)),
+      schedule(async () => {
+        await warnIncompleteShards([a, b], io);
+        return compareCommand({ a, b, format: opts.format } as Parameters<typeof compareCommand>[0], io);
+      }),
     );
 
   program
@@ -41,6 +48,18 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
     .option('--history <file>', 'append this night to a JSONL history, drawn as a trend by `report --format html`')
     .action(
       (opts: { baseline: string; current: string; maxDrop?: string; maxInfra?: string; alpha?: string; junit?: string; markdown?: string; history?: string }) =>
-        schedule(() => nightlyCommand(opts as Parameters<typeof nightlyCommand>[0], io)),
+        schedule(async () => {
+          await warnIncompleteShards([opts.baseline, opts.current], io);
+          return nightlyCommand(opts as Parameters<typeof nightlyCommand>[0], io);
+        }),
     );
+}
+
+/** A sharded run read before all its workers finished: say which shards, on stderr, and go on. */
+async function warnIncompleteShards(paths: readonly string[], io: CliIo): Promise<void> {
+  for (const p of paths) {
+    const status = await readShardStatus(p).catch(() => null); // a broken plan is reported by the command itself
+    const note = status && describeIncompleteShards(p, status);
+    if (note) io.stderr.write(`warning: ${note}`);
+  }
 }

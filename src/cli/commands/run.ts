@@ -6,6 +6,8 @@ import { preflightEndpoints } from '../../agent/preflight.js';
 import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
 import type { SandboxProvider } from '../../environment/sandbox-provider.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
+import type { ManifestFields } from '../../pipeline/manifest.js';
 import { imageNameFor } from '../../environment/images.js';
 import { InfrastructureError, InputError, errorMessage } from '../../errors.js';
 import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js';
@@ -15,7 +17,7 @@ import type { RunLayout } from '../../run-dir/layout.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextBudget } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
-import { SelectionFlagsSchema, addSelectionOptions, selectInstances } from '../selection.js';
+import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
 import type { Schedule } from './index.js';
 
@@ -80,9 +82,25 @@ export function registerRun(program: Command, io: CliIo, schedule: Schedule): vo
   );
 }
 
-/** The body of `run`, shared with `demo` (which brings its own endpoint and images). */
-export async function executeRun(flags: RunFlags, runId: string, layout: RunLayout, sandbox: SandboxProvider, io: CliIo, command: 'run' | 'demo' = 'run'): Promise<Summary> {
-  const selection = await selectInstances(flags);
+/** A shard worker's part of a planned run: the plan's instances and manifest, and the cells it owns. */
+export interface RunScope {
+  instances: SweBenchInstance[];
+  manifest: ManifestFields;
+  cells: ReadonlySet<string>;
+}
+
+/** The body of `run`, shared with `demo` (which brings its own endpoint and images) and `work`. */
+export async function executeRun(
+  flags: RunFlags,
+  runId: string,
+  layout: RunLayout,
+  sandbox: SandboxProvider,
+  io: CliIo,
+  command: 'run' | 'demo' = 'run',
+  scope?: RunScope,
+): Promise<Summary> {
+  const selection = scope ? null : await selectInstances(flags);
+  const instances = scope?.instances ?? selection!.instances;
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
   // One request with SERA's tools per endpoint: a server without tool calling stops the run here (exit 3).
@@ -91,34 +109,15 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
   const removeHandlers = installCleanupHandlers({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   io.stderr.write(
-    `sera-eval ${command}: ${selection.instances.length} instances × ${contexts.length} contexts × ${flags.seeds.length} seeds` +
+    `sera-eval ${command}: ${instances.length} instances × ${contexts.length} contexts × ${flags.seeds.length} seeds` +
       ` with ${contexts[0]?.client.model} → ${layout.root}\n`,
   );
   try {
     return await runBenchmark(
       {
         layout,
-        manifest: {
-          run_id: runId,
-          command,
-          dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, rows: selection.dataset.rows.length },
-          filters: { ...selection.filters },
-          instance_ids: selection.instances.map((r) => r.instance_id),
-          model_name_or_path: contexts[0]!.client.model,
-          contexts: contexts.map((c) => c.name),
-          seeds: flags.seeds.map(String),
-          endpoints: Object.fromEntries(contexts.map((c) => [c.name, { url: withoutCredentials(endpointFor(flags, c)), model: c.client.model, max_model_len: c.client.maxModelLen ?? null, context_tokens: c.tokens }])),
-          sampling: { temperature: flags.temperature, top_p: flags.topP, max_tokens: flags.maxTokens ?? null },
-          limits: { max_steps: flags.maxSteps, rollout_timeout_s: flags.rolloutTimeout ?? null },
-          image_template: flags.imageTemplate,
-          grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.evalWorkers) },
-          run_card: await collectRunCard({
-            endpoints: contexts.map((c) => ({ context: c.name, url: endpointFor(flags, c), model: c.client.model })),
-            images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
-            ...(apiKey ? { apiKey } : {}),
-          }),
-        },
-        instances: selection.instances,
+        manifest: scope?.manifest ?? (await runManifestFields(flags, runId, command, selection!, contexts, apiKey)),
+        instances,
         contexts,
         seeds: flags.seeds,
         sampling: { temperature: flags.temperature, topP: flags.topP, ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }) },
@@ -127,6 +126,7 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
         concurrency: flags.concurrency,
         evalWorkers: flags.evalWorkers,
         grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
+        ...(scope ? { cells: scope.cells } : {}),
       },
       { sandbox, progress: io.stderr, signal: interrupt.signal },
     );
@@ -134,6 +134,37 @@ export async function executeRun(flags: RunFlags, runId: string, layout: RunLayo
     interrupt.dispose();
     removeHandlers();
   }
+}
+
+/** What run.json records for a rollout run, run card included; `plan` writes the same fields for its workers. */
+export async function runManifestFields(
+  flags: RunFlags,
+  runId: string,
+  command: 'run' | 'demo',
+  selection: Selection,
+  contexts: readonly ContextPlan[],
+  apiKey: string | undefined,
+): Promise<ManifestFields> {
+  return {
+    run_id: runId,
+    command,
+    dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, rows: selection.dataset.rows.length },
+    filters: { ...selection.filters },
+    instance_ids: selection.instances.map((r) => r.instance_id),
+    model_name_or_path: contexts[0]!.client.model,
+    contexts: contexts.map((c) => c.name),
+    seeds: flags.seeds.map(String),
+    endpoints: Object.fromEntries(contexts.map((c) => [c.name, { url: withoutCredentials(endpointFor(flags, c)), model: c.client.model, max_model_len: c.client.maxModelLen ?? null, context_tokens: c.tokens }])),
+    sampling: { temperature: flags.temperature, top_p: flags.topP, max_tokens: flags.maxTokens ?? null },
+    limits: { max_steps: flags.maxSteps, rollout_timeout_s: flags.rolloutTimeout ?? null },
+    image_template: flags.imageTemplate,
+    grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.evalWorkers) },
+    run_card: await collectRunCard({
+      endpoints: contexts.map((c) => ({ context: c.name, url: endpointFor(flags, c), model: c.client.model })),
+      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+      ...(apiKey ? { apiKey } : {}),
+    }),
+  };
 }
 
 function endpointFor(flags: RunFlags, context: ContextBudget): string {
@@ -144,7 +175,7 @@ function endpointFor(flags: RunFlags, context: ContextBudget): string {
 }
 
 /** One client per endpoint; a budget longer than what its server serves cannot be honoured. */
-async function connectContexts(flags: RunFlags, apiKey: string | undefined): Promise<ContextPlan[]> {
+export async function connectContexts(flags: RunFlags, apiKey: string | undefined): Promise<ContextPlan[]> {
   const unknown = flags.endpoint.map((e) => e.slice(0, e.indexOf('='))).filter((name) => !flags.context.some((c) => c.name === name));
   if (unknown.length > 0) throw new InputError(`--endpoint: ${unknown.join(', ')} is not among --context ${flags.context.map((c) => c.name).join(',')}`);
   const clients = new Map<string, Promise<ModelClient>>();

@@ -1,0 +1,85 @@
+/**
+ * A sharded run directory (`sera-eval plan --shards N`) as reports read it: the predictions every
+ * shard wrote under shards/<I>/, and which shards have not finished all their cells yet.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { RunLayout } from '../run-dir/layout.js';
+import { InstanceReportSchema, PredictionSchema, type Prediction } from '../run-dir/schemas.js';
+import { ShardLayout, ShardsFileSchema, plannedCellKey, shardsFile, type ShardsFile } from '../run-dir/shard-files.js';
+import { readJsonFile, readJsonlFile } from './read-validated.js';
+
+export interface ShardState {
+  /** 1-based, as `sera-eval work --shard I/N` takes it. */
+  index: number;
+  cells: number;
+  /** Cells graded to a verdict (an infrastructure failure is not one: resume redoes it). */
+  finished: number;
+  infrastructure: number;
+}
+
+export interface ShardStatus {
+  count: number;
+  shards: ShardState[];
+}
+
+async function readPlan(runDir: string): Promise<ShardsFile | null> {
+  const file = shardsFile(runDir);
+  return existsSync(file) ? readJsonFile(file, ShardsFileSchema, 'a shard plan written by sera-eval plan') : null;
+}
+
+/** Every shard's predictions.jsonl, in shard order; nothing for a run that was not planned in shards. */
+export async function readShardPredictions(runDir: string): Promise<Prediction[]> {
+  const plan = await readPlan(runDir);
+  if (!plan) return [];
+  const predictions: Prediction[] = [];
+  for (const { index } of plan.shards) {
+    const file = new ShardLayout(runDir, { index, count: plan.count }).predictions;
+    if (existsSync(file)) predictions.push(...(await readJsonlFile(file, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')));
+  }
+  return predictions;
+}
+
+export async function readShardStatus(runDir: string): Promise<ShardStatus | null> {
+  const plan = await readPlan(runDir);
+  if (!plan) return null;
+  const layout = new RunLayout(runDir);
+  const shards: ShardState[] = [];
+  for (const shard of plan.shards) {
+    const state: ShardState = { index: shard.index, cells: shard.cells.length, finished: 0, infrastructure: 0 };
+    for (const planned of shard.cells) {
+      const outcome = await cellOutcome(planned.instance_id, layout.instanceReport(plannedCellKey(planned)));
+      if (outcome === 'infrastructure') state.infrastructure++;
+      else if (outcome !== null) state.finished++;
+    }
+    shards.push(state);
+  }
+  return { count: plan.count, shards };
+}
+
+/** null while the cell has no report; a report that does not parse was not finished (writes are atomic). */
+async function cellOutcome(instanceId: string, file: string): Promise<string | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = InstanceReportSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data[instanceId]?.sera_eval.outcome ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One line per unfinished shard, with the command that resumes it; null when every shard is done. */
+export function describeIncompleteShards(runDir: string, status: ShardStatus): string | null {
+  const open = status.shards.filter((s) => s.finished < s.cells);
+  if (open.length === 0) return null;
+  const lines = open.map((s) => {
+    const infra = s.infrastructure > 0 ? `, ${s.infrastructure} infrastructure failures` : '';
+    return `  shard ${s.index}/${status.count} (array index ${s.index - 1}): ${s.finished}/${s.cells} cells finished${infra}; resume: sera-eval work ${runDir} --shard ${s.index}/${status.count}`;
+  });
+  return `${runDir}: ${open.length} of ${status.count} shards incomplete; their unfinished cells count as missing:\n${lines.join('\n')}\n`;
+}
