@@ -2,7 +2,7 @@
  * `run` without Docker: rollouts in LocalEnvironments (real bash and git on a demo repository),
  * the fake model server, grading in scripted FakeEnvironments.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { runBenchmark, type BenchmarkOptions, type ContextPlan } from '../../../
 import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { OutputWriteError } from '../../../src/run-dir/write-errors.js';
+import { ShardLayout } from '../../../src/run-dir/shard-files.js';
 import { TrajectorySchema } from '../../../src/run-dir/schemas.js';
 import { demoRow } from '../../support/demo-fixtures.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
@@ -176,5 +177,28 @@ describe('runBenchmark', () => {
     const files = readdirSync(root, { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(files).not.toContain('run.lock');
+  });
+
+  it('with a cell filter (a shard worker) rolls out and grades only those cells, its run-level files under shards/<I>/', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }], maxModelLen: 65536 });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const contexts = [
+      { name: '32k', tokens: 32768, client },
+      { name: '64k', tokens: 65536, client },
+    ];
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const sandbox = await sandboxFor();
+    const layout = new ShardLayout(root, { index: 1, count: 3 });
+    const summary = await runBenchmark(
+      { ...(await options(root, contexts)), layout, cells: new Set([`64k/2/${row.instance_id}`]) },
+      { sandbox, progress: silent },
+    );
+    expect(sandbox.starts.map((s) => `${s.purpose} ${s.cell.context}/${s.cell.seed}`)).toEqual(['rollout 64k/2', 'grading 64k/2']);
+    expect(summary.resolved_ids).toEqual([`64k/2/${row.instance_id}`]);
+    expect(existsSync(path.join(root, 'trajectories/32k'))).toBe(false);
+    expect(existsSync(path.join(root, 'predictions.jsonl'))).toBe(false);
+    const predictions = readFileSync(path.join(root, 'shards/1/predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(predictions.map((p) => `${p.context}/${p.seed}`)).toEqual(['64k/2']);
+    expect(existsSync(path.join(root, 'shards/1/run.json'))).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
+import { ShardLayout } from '../../../src/run-dir/shard-files.js';
 import type { Prediction } from '../../../src/run-dir/schemas.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
 import { FakeSandbox } from '../../support/fake-sandbox.js';
@@ -114,5 +115,22 @@ describe('evaluatePredictions', () => {
     ).rejects.toThrow(/interrupted/);
     expect(() => readFileSync(path.join(root, 'report.json'))).toThrow();
     expect(() => readFileSync(path.join(root, 'evaluation/-/-/django__django-1/report.json'))).toThrow();
+  });
+
+  it('with a cell filter (a shard worker) grades only those cells and writes its run-level files through the shard layout', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
+    const sandbox = new FakeSandbox(() => passingEnv());
+    const layout = new ShardLayout(root, { index: 2, count: 2 });
+    const summary = await evaluatePredictions({ ...options(root, preds(PATCH)), layout, cells: new Set(['-/-/django__django-2']) }, { sandbox, progress: silent });
+    expect(sandbox.starts.map((s) => s.cell.instanceId)).toEqual(['django__django-2']);
+    // the shard's summary covers its own instances only: the other shard's are not "incomplete" here
+    expect(summary.total_instances).toBe(1);
+    expect(summary.resolved_ids).toEqual(['django__django-2']);
+    expect(existsSync(path.join(root, 'evaluation/-/-/django__django-1'))).toBe(false);
+    for (const file of ['run.json', 'predictions.jsonl', 'report.json']) {
+      expect(existsSync(path.join(root, file)), file).toBe(false);
+      expect(existsSync(path.join(root, 'shards', '2', file)), file).toBe(true);
+    }
+    expect(readFileSync(path.join(root, 'shards/2/predictions.jsonl'), 'utf8')).not.toContain('django__django-1');
   });
 });

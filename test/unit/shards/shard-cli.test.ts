@@ -1,0 +1,68 @@
+/** plan and work from the command line, up to where Docker would start: what they write and what they refuse (exit 2). */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { runCli } from '../../support/cli-runner.js';
+
+const planArgs = (out: string, ...extra: string[]) => ['plan', '--predictions', 'gold', '--dataset', DEMO_DATASET_PATH, '--output', out, '--run-id', 'p', ...extra];
+
+describe('sera-eval plan', () => {
+  it('writes run.json, shards.json, the instances and each shard\'s predictions into the run directory', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'plan-cli-'));
+    const run = await runCli(planArgs(out, '--shards', '2'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('planned 4 gradings of 4 instances in 2 shards (2-2 cells each)');
+    const root = path.join(out, 'p');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8'));
+    expect(manifest).toMatchObject({ run_id: 'p', command: 'evaluate', predictions: 'gold' });
+    expect(manifest.instance_ids).toHaveLength(4);
+    const plan = JSON.parse(readFileSync(path.join(root, 'shards.json'), 'utf8'));
+    expect(plan).toMatchObject({ format: 'sera-eval.shards/1', run_id: 'p', command: 'evaluate', count: 2 });
+    expect(readFileSync(path.join(root, 'shards/instances.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    const shardIds = (i: number) => readFileSync(path.join(root, `shards/${i}/predictions.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).instance_id);
+    expect([...shardIds(1), ...shardIds(2)].sort()).toEqual(plan.shards.flatMap((s: { cells: { instance_id: string }[] }) => s.cells.map((c) => c.instance_id)).sort());
+    expect(existsSync(path.join(root, 'predictions.jsonl'))).toBe(false);
+
+    // the same plan again is a no-op; another split of the same directory is refused
+    expect((await runCli(planArgs(out, '--shards', '2'))).code).toBe(0);
+    const other = await runCli(planArgs(out, '--shards', '3'));
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('already planned with 2 shards');
+  });
+
+  it('refuses more shards than instances, and rollout flags in an evaluate-only plan', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'plan-cli-'));
+    const tooMany = await runCli(planArgs(out, '--shards', '5'));
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('--shards 5: only 4 instances to split');
+    const mixed = await runCli(planArgs(out, '--shards', '2', '--base-url', 'http://127.0.0.1:9/v1'));
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--base-url, --endpoint and --model are for rollouts');
+    const zero = await runCli(planArgs(out, '--shards', '0'));
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--shards');
+  });
+});
+
+describe('sera-eval work: bad input exits 2 before anything runs', () => {
+  it('needs a planned directory, one way to name the shard, and the plan\'s shard count', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'work-cli-'));
+    expect((await runCli(planArgs(out, '--shards', '2'))).code).toBe(0);
+    const root = path.join(out, 'p');
+
+    const unplanned = await runCli(['work', out, '--shard', '1/2']);
+    expect(unplanned.code).toBe(2);
+    expect(unplanned.stderr).toContain('no shards.json');
+    const noShard = await runCli(['work', root]);
+    expect(noShard.code).toBe(2);
+    expect(noShard.stderr).toContain('give --shard I/N or --shard-from-env');
+    const wrongCount = await runCli(['work', root, '--shard', '1/3']);
+    expect(wrongCount.code).toBe(2);
+    expect(wrongCount.stderr).toContain('--shard 1/3: the plan has 2 shards');
+    const both = await runCli(['work', root, '--shard', '1/2', '--shard-from-env']);
+    expect(both.code).toBe(2);
+  });
+});
