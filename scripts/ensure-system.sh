@@ -6,13 +6,16 @@
 #               unix:///run/sera-eval/podman/podman.sock, and rootless, as the user sera-podman
 #               (created here, with subordinate ids), on unix:///tmp/sera-eval-podman-rootless/podman.sock
 #   chromium  - Debian's chromium, for the HTML report test
+#   slurm     - slurm-wlm and munge, configured as a one-node cluster and started (munged, slurmctld,
+#               slurmd) unless sinfo already answers; for the shard-worker test, which stops them again
 # Used by .ci/run, `npm run demo` and `npm test`; a no-op when everything is present.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 want=("$@")
 declare -A PACKAGE_OF=([dockerd]=docker.io [docker]=docker.io [debootstrap]=debootstrap [git]=git [tar]=tar [chromium]=chromium
-  [podman]=podman [catatonit]=catatonit [newuidmap]=uidmap [slirp4netns]=slirp4netns [runuser]=util-linux)
+  [podman]=podman [catatonit]=catatonit [newuidmap]=uidmap [slirp4netns]=slirp4netns [runuser]=util-linux
+  [slurmctld]=slurm-wlm [slurmd]=slurm-wlm [sbatch]=slurm-wlm [munged]=munge)
 commands=()
 for what in "${want[@]}"; do
   case "$what" in
@@ -20,7 +23,8 @@ for what in "${want[@]}"; do
     # catatonit is podman's init for containers started with Init (sera-eval's always are)
     podman) commands+=(podman catatonit newuidmap slirp4netns runuser debootstrap git tar) ;;
     chromium) commands+=(chromium) ;;
-    *) echo "ensure-system: unknown component '$what' (expected docker, podman or chromium)" >&2; exit 2 ;;
+    slurm) commands+=(slurmctld slurmd sbatch munged) ;;
+    *) echo "ensure-system: unknown component '$what' (expected docker, podman, chromium or slurm)" >&2; exit 2 ;;
   esac
 done
 
@@ -60,4 +64,8 @@ fi
 
 if [[ " ${want[*]} " == *" podman "* ]]; then
   bash "$(dirname "$0")/start-podman-service.sh"
+fi
+
+if [[ " ${want[*]} " == *" slurm "* ]] && ! timeout 10 sinfo >/dev/null 2>&1; then
+  bash "$(dirname "$0")/start-slurm.sh"
 fi

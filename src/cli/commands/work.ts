@@ -46,7 +46,9 @@ export function registerWork(program: Command, io: CliIo, schedule: Schedule): v
         const manifest: ManifestFields = { ...asked, shard: choice };
         const layout = new ShardLayout(runDir, choice);
         const cells = plannedCellIds(plan.shards[choice.index - 1]!.cells);
-        const { rows: instances } = await loadDataset(plannedInstancesFile(runDir), { cacheDir: datasetCacheDir() });
+        const { rows } = await loadDataset(plannedInstancesFile(runDir), { cacheDir: datasetCacheDir() });
+        const own = new Set(plan.shards[choice.index - 1]!.cells.map((c) => c.instance_id));
+        const instances = rows.filter((row) => own.has(row.instance_id));
         io.stderr.write(`sera-eval work: shard ${choice.index}/${choice.count} of ${plan.run_id}: ${cells.size} cells\n`);
         let summary: Summary;
         if (plan.command === 'run') {
