@@ -66,3 +66,24 @@ describe('sera-eval work: bad input exits 2 before anything runs', () => {
     expect(both.code).toBe(2);
   });
 });
+
+describe('report, compare and nightly on a sharded run directory', () => {
+  it('say on stderr which shards are incomplete and how to resume each, and still report', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'status-cli-'));
+    expect((await runCli(planArgs(out, '--shards', '2'))).code).toBe(0);
+    const root = path.join(out, 'p');
+    const expected = [
+      `${root}: 2 of 2 shards incomplete`,
+      `shard 1/2 (array index 0): 0/2 cells finished; resume: sera-eval work ${root} --shard 1/2`,
+      `shard 2/2 (array index 1): 0/2 cells finished; resume: sera-eval work ${root} --shard 2/2`,
+    ];
+    const report = await runCli(['report', root, '--format', 'json']);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout).summary.total_instances).toBe(4);
+    const compare = await runCli(['compare', root, root]);
+    const nightly = await runCli(['nightly', '--baseline', root, '--current', root]);
+    for (const run of [report, compare, nightly]) {
+      for (const line of expected) expect(run.stderr).toContain(line);
+    }
+  });
+});
