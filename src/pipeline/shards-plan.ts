@@ -5,10 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InputError } from '../errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run-dir/atomic-write.js';
+import type { RunLayout } from '../run-dir/layout.js';
 import { plannedInstancesFile, shardsFile, SHARDS_FORMAT, ShardsFileSchema, type PlannedCell, type ShardsFile } from '../run-dir/shard-files.js';
 import { describeIssues } from '../report/read-validated.js';
 
@@ -102,4 +104,19 @@ export async function readShardPlan(root: string): Promise<ShardsFile> {
     throw new InputError(`${file}: field shards: expected ${plan.count} shards indexed 1..${plan.count}`);
   }
   return plan;
+}
+
+/** `run` and `evaluate` on a planned directory would write the run-wide files that workers never do. */
+export function assertNotPlanned(root: string): void {
+  if (existsSync(shardsFile(root))) {
+    throw new InputError(`${root} is planned in shards (shards.json); run its shards with sera-eval work ${root} --shard I/N, or pass another --run-id`);
+  }
+}
+
+/** A directory that `run` or `evaluate` already filled has run-wide files that would double-count with the shards'. */
+export function assertPlannable(layout: RunLayout): void {
+  const written = [layout.predictions, layout.summary].filter((file) => existsSync(file));
+  if (written.length > 0 && !existsSync(shardsFile(layout.root))) {
+    throw new InputError(`${layout.root} already holds a run made by sera-eval run or evaluate (${written.map((f) => path.basename(f)).join(', ')}); plan into a new --run-id`);
+  }
 }

@@ -6,6 +6,7 @@ import { imageNameFor } from '../../environment/images.js';
 import { evaluatePredictions } from '../../pipeline/evaluate-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
+import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { renderSummaryLine } from '../summary-line.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
@@ -45,6 +46,7 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
       const selection = await selectInstances(flags);
       const predictions = await loadPredictions(flags.predictions, selection.instances);
       const { runId, layout } = runLayoutFor(flags, 'evaluate');
+      assertNotPlanned(layout.root);
       const summary = await executeEvaluate(flags, layout, dockerSandbox(flags, runId, io, flags.workers), io, {
         instances: selection.instances,
         predictions,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadPredictions } from '../../dataset/index.js';
 import { InputError } from '../../errors.js';
 import { writeManifest, type ManifestFields } from '../../pipeline/manifest.js';
-import { splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
+import { assertPlannable, splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
 import { writePredictionsFile } from '../../pipeline/run-outputs.js';
 import { NO_DIMENSION, RunLayout, cellId } from '../../run-dir/layout.js';
 import { ShardLayout, plannedCellIds, shardDir } from '../../run-dir/shard-files.js';
@@ -42,6 +42,7 @@ export function registerPlan(program: Command, io: CliIo, schedule: Schedule): v
       if (count > instanceCount) {
         throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
       }
+      assertPlannable(planned.layout);
       const shards = splitIntoShards(planned.cells, count);
       const root = planned.layout.root;
       await writeManifest(planned.layout, planned.manifest);

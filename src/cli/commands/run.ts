@@ -12,6 +12,7 @@ import { imageNameFor } from '../../environment/images.js';
 import { InfrastructureError, InputError, errorMessage } from '../../errors.js';
 import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
+import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
@@ -99,6 +100,7 @@ export async function executeRun(
   command: 'run' | 'demo' = 'run',
   scope?: RunScope,
 ): Promise<Summary> {
+  if (!scope) assertNotPlanned(layout.root);
   const selection = scope ? null : await selectInstances(flags);
   const instances = scope?.instances ?? selection!.instances;
   const apiKey = process.env[flags.apiKeyEnv];

@@ -1,5 +1,5 @@
 /** plan and work from the command line, up to where Docker would start: what they write and what they refuse (exit 2). */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,23 @@ describe('sera-eval plan', () => {
     const zero = await runCli(planArgs(out, '--shards', '0'));
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--shards');
+  });
+});
+
+describe('planned and unplanned run directories are not mixed', () => {
+  it('evaluate refuses a planned directory, and plan refuses one that run or evaluate already filled', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'mix-cli-'));
+    expect((await runCli(planArgs(out, '--shards', '2'))).code).toBe(0);
+    const evaluate = await runCli(['evaluate', '--predictions', 'gold', '--dataset', DEMO_DATASET_PATH, '--output', out, '--run-id', 'p']);
+    expect(evaluate.code).toBe(2);
+    expect(evaluate.stderr).toContain(`is planned in shards (shards.json); run its shards with sera-eval work ${path.join(out, 'p')} --shard I/N`);
+
+    mkdirSync(path.join(out, 'done'));
+    writeFileSync(path.join(out, 'done', 'predictions.jsonl'), '');
+    const plan = await runCli(['plan', '--shards', '2', '--predictions', 'gold', '--dataset', DEMO_DATASET_PATH, '--output', out, '--run-id', 'done']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('already holds a run made by sera-eval run or evaluate (predictions.jsonl)');
+    expect(existsSync(path.join(out, 'done', 'shards.json'))).toBe(false);
   });
 });
 
