@@ -82,6 +82,7 @@ interface PlannedRun {
 
 async function planRollouts(raw: Record<string, unknown>): Promise<PlannedRun> {
   const flags = parseFlags(RunFlagsSchema, raw, 'plan');
+  refuseUrlCredentials([...(flags.baseUrl ? [flags.baseUrl] : []), ...flags.endpoint.map((e) => e.slice(e.indexOf('=') + 1))]);
   if (raw.workers !== undefined) throw new InputError('sera-eval plan: --workers is for --predictions; rollout workers use --eval-workers');
   const selection = await selectInstances(flags);
   // the endpoints are checked now (reachable, long enough for each context) rather than by N workers at once
@@ -112,6 +113,16 @@ async function planEvaluation(raw: Record<string, unknown>): Promise<PlannedRun>
     cells,
     predictions,
   };
+}
+
+/** shards.json keeps the flags for the workers, and a secret must not be written into the run directory. */
+function refuseUrlCredentials(urls: readonly string[]): void {
+  for (const url of urls) {
+    const parsed = URL.canParse(url) ? new URL(url) : null;
+    if (parsed && (parsed.username || parsed.password)) {
+      throw new InputError(`sera-eval plan: ${parsed.host}: credentials in an endpoint URL would be written to shards.json; pass the key through --api-key-env`);
+    }
+  }
 }
 
 function predictionCellId(p: Prediction): string {

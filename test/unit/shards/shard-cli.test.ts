@@ -41,6 +41,10 @@ describe('sera-eval plan', () => {
     const mixed = await runCli(planArgs(out, '--shards', '2', '--base-url', 'http://127.0.0.1:9/v1'));
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain('--base-url, --endpoint and --model are for rollouts');
+    const secret = await runCli(['plan', '--shards', '2', '--base-url', 'http://user:s3cret@127.0.0.1:9/v1', '--dataset', DEMO_DATASET_PATH, '--output', out]);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toContain('credentials in an endpoint URL would be written to shards.json');
+    expect(secret.stderr).not.toContain('s3cret');
     const zero = await runCli(planArgs(out, '--shards', '0'));
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain('--shards');
