@@ -50,6 +50,9 @@ export function indexedJobManifest(options: IndexedJobOptions): Record<string, u
       completions: options.shards,
       parallelism: options.parallelism,
       backoffLimitPerIndex: options.backoffLimitPerIndex,
+      // a replacement starts only once the old pod has failed, so one shard never has two workers
+      // writing its files at once (the default with a podFailurePolicy; said here so it stays so)
+      podReplacementPolicy: 'Failed',
       podFailurePolicy: {
         rules: [
           // bad input (a broken plan, a wrong flag) fails the same way on every retry

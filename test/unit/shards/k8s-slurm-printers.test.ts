@@ -29,7 +29,7 @@ describe('sera-eval k8s job', () => {
     expect(() => new Job(manifest).validate()).not.toThrow();
 
     expect(manifest.metadata).toMatchObject({ name: 'sera-eval-nightly-2026-11-26', namespace: 'evals' });
-    expect(manifest.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 3 });
+    expect(manifest.spec).toMatchObject({ completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 3, podReplacementPolicy: 'Failed' });
     expect(manifest.spec.podFailurePolicy.rules[0]).toEqual({ action: 'FailIndex', onExitCodes: { containerName: 'worker', operator: 'In', values: [2] } });
     const pod = manifest.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
