@@ -1,7 +1,8 @@
 /**
  * Shard workers on real Docker: `plan --shards N`, then N `work --shard-from-env` processes with
- * JOB_COMPLETION_INDEX=i as an Indexed Job gives them, on the demo benchmark. One worker is killed
- * mid-shard and rerun; the merged report must equal a single process's.
+ * JOB_COMPLETION_INDEX=i as an Indexed Job gives them (the command of the printed Job's pod), on the
+ * demo benchmark. One worker is killed mid-shard and rerun; the merged report must equal a single
+ * process's.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { demoReplayScript } from '../../src/pipeline/demo-replay.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
-import { comparableReport, finishedCells, spawnWorker } from '../support/shard-workers.js';
+import { comparableReport, finishedCells, spawnCli, spawnWorker } from '../support/shard-workers.js';
 
 const docker = await requireDocker();
 const demoArgs = (out: string, runId: string) => ['--dataset', DEMO_DATASET_PATH, '--image-template', 'local', '--pull', 'never', '--output', out, '--run-id', runId];
@@ -39,9 +40,16 @@ describe.skipIf(!docker.available)('shard workers on real Docker', () => {
     expect(plan.code).toBe(0);
     const runDir = path.join(out, 'sharded-evaluate');
 
+    // each worker runs the command of the printed Indexed Job's pod, with the index Kubernetes gives it
+    const job = await runCli(['k8s', 'job', runDir, '--parallelism', '2', '--image', 'sera-eval:test', '--claim', 'results', '--pod-run-dir', runDir]);
+    expect(job.code).toBe(0);
+    const [program, ...podArgs] = JSON.parse(job.stdout).spec.template.spec.containers[0].command as string[];
+    expect(program).toBe('sera-eval');
+    const pod = (index: number) => spawnCli(podArgs, { JOB_COMPLETION_INDEX: String(index) });
+
     // shard 1 (index 0) holds csvkit-lite-23 and intervals-7; kill it once its first cell is graded
-    const doomed = spawnWorker(runDir, 0);
-    const survivor = spawnWorker(runDir, 1);
+    const doomed = pod(0);
+    const survivor = pod(1);
     const shardOne = ['-/-/sera-eval__csvkit-lite-23', '-/-/sera-eval__intervals-7'];
     const doneInShardOne = () => finishedCells(runDir).filter((c) => shardOne.includes(c)).length;
     for (let i = 0; i < 900 && doneInShardOne() < 1; i++) await sleep(200);
@@ -58,7 +66,7 @@ describe.skipIf(!docker.available)('shard workers on real Docker', () => {
     expect(partial.stderr).toContain('1 of 2 shards incomplete');
     expect(partial.stderr).toContain('shard 1/2 (array index 0): 1/2 cells finished');
 
-    const rerun = spawnWorker(runDir, 0);
+    const rerun = pod(0);
     const rerunResult = await rerun.done;
     expect(rerunResult.output).toContain('(1 resumed)');
     expect(rerunResult.code).toBe(0);
