@@ -15,7 +15,7 @@ import { EXIT, type CliIo } from '../io.js';
 import { selectInstances, type Selection } from '../selection.js';
 import { EvaluateFlagsSchema, evaluateManifestFields } from './evaluate.js';
 import type { Schedule } from './index.js';
-import { RunFlagsSchema, addRunOptions, connectContexts, runManifestFields } from './run.js';
+import { RunFlagsSchema, addRunOptions, connectContexts, preflightContexts, runManifestFields } from './run.js';
 
 const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() });
 
@@ -37,7 +37,7 @@ export function registerPlan(program: Command, io: CliIo, schedule: Schedule): v
     schedule(async () => {
       const { shards: count, predictions: predictionsSource } = parseFlags(PlanFlagsSchema, raw, 'plan');
       const stored = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'shards'));
-      const planned = predictionsSource === undefined ? await planRollouts(stored) : await planEvaluation(stored);
+      const planned = predictionsSource === undefined ? await planRollouts(stored, io) : await planEvaluation(stored);
       const instanceCount = new Set(planned.cells.map((c) => c.instance.instance_id)).size;
       if (count > instanceCount) {
         throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
@@ -80,7 +80,7 @@ interface PlannedRun {
   predictions?: Prediction[];
 }
 
-async function planRollouts(raw: Record<string, unknown>): Promise<PlannedRun> {
+async function planRollouts(raw: Record<string, unknown>, io: CliIo): Promise<PlannedRun> {
   const flags = parseFlags(RunFlagsSchema, raw, 'plan');
   refuseUrlCredentials([...(flags.baseUrl ? [flags.baseUrl] : []), ...flags.endpoint.map((e) => e.slice(e.indexOf('=') + 1))]);
   if (raw.workers !== undefined) throw new InputError('sera-eval plan: --workers is for --predictions; rollout workers use --eval-workers');
@@ -88,6 +88,7 @@ async function planRollouts(raw: Record<string, unknown>): Promise<PlannedRun> {
   // the endpoints are checked now (reachable, long enough for each context) rather than by N workers at once
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
+  await preflightContexts(flags, contexts, io, 'plan');
   const { runId, layout } = runLayoutFor(flags, 'run');
   const cells = contexts.flatMap((c) => flags.seeds.flatMap((seed) => selection.instances.map((instance) => ({ instance, context: c.name, seed: String(seed) }))));
   return { command: 'run', runId, layout, manifest: await runManifestFields(flags, runId, 'run', selection, contexts, apiKey), instances: selection.instances, cells };

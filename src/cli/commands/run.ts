@@ -105,9 +105,7 @@ export async function executeRun(
   const instances = scope?.instances ?? selection!.instances;
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
-  // One request with SERA's tools per endpoint: a server without tool calling stops the run here (exit 3).
-  const warnings = await preflightEndpoints(contexts.map((c) => ({ client: c.client, label: withoutCredentials(endpointFor(flags, c)) })));
-  for (const warning of warnings) io.stderr.write(`sera-eval ${command}: warning: ${warning}\n`);
+  await preflightContexts(flags, contexts, io, command);
   const removeHandlers = installCleanupHandlers({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   io.stderr.write(
@@ -136,6 +134,12 @@ export async function executeRun(
     interrupt.dispose();
     removeHandlers();
   }
+}
+
+/** One request with SERA's tools per endpoint: a server without tool calling stops here (exit 3). */
+export async function preflightContexts(flags: RunFlags, contexts: readonly ContextPlan[], io: CliIo, command: string): Promise<void> {
+  const warnings = await preflightEndpoints(contexts.map((c) => ({ client: c.client, label: withoutCredentials(endpointFor(flags, c)) })));
+  for (const warning of warnings) io.stderr.write(`sera-eval ${command}: warning: ${warning}\n`);
 }
 
 /** What run.json records for a rollout run, run card included; `plan` writes the same fields for its workers. */
