@@ -11,7 +11,7 @@ import { RunLayout } from '../../run-dir/layout.js';
 import { PredictionSchema } from '../../run-dir/schemas.js';
 import { ShardLayout, plannedCellIds, plannedInstancesFile } from '../../run-dir/shard-files.js';
 import { ShardSchema, parseFlags } from '../flags.js';
-import { dockerSandbox } from '../grading-options.js';
+import { containerCpus, dockerSandbox } from '../grading-options.js';
 import { EXIT, type CliIo } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
@@ -54,12 +54,14 @@ export function registerWork(program: Command, io: CliIo, schedule: Schedule): v
         if (plan.command === 'run') {
           const runFlags = parseFlags(RunFlagsSchema, plan.flags, 'work (flags from shards.json)');
           const sandbox = dockerSandbox(runFlags, shardSandboxId(plan.run_id, choice), io, runFlags.evalWorkers);
-          summary = await executeRun(runFlags, plan.run_id, layout, sandbox, io, 'run', { instances, manifest, cells });
+          const own = withWorkerCpus(manifest, containerCpus(runFlags, runFlags.evalWorkers));
+          summary = await executeRun(runFlags, plan.run_id, layout, sandbox, io, 'run', { instances, manifest: own, cells });
         } else {
           const evalFlags = parseFlags(EvaluateFlagsSchema, plan.flags, 'work (flags from shards.json)');
           const predictions = await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction written by sera-eval plan');
           const sandbox = dockerSandbox(evalFlags, shardSandboxId(plan.run_id, choice), io, evalFlags.workers);
-          summary = await executeEvaluate(evalFlags, layout, sandbox, io, { instances, predictions, manifest, cells });
+          const own = withWorkerCpus(manifest, containerCpus(evalFlags, evalFlags.workers));
+          summary = await executeEvaluate(evalFlags, layout, sandbox, io, { instances, predictions, manifest: own, cells });
         }
         io.stdout.write(`shard ${choice.index}/${choice.count}: ${renderSummaryLine(summary, runDir)}`);
         if (summary.infrastructure_instances > 0) {
@@ -72,6 +74,12 @@ export function registerWork(program: Command, io: CliIo, schedule: Schedule): v
         return EXIT.ok;
       }),
     );
+}
+
+/** The CPU quota per container depends on the worker's machine (its cores), not the planner's. */
+function withWorkerCpus(manifest: ManifestFields, cpus: number): ManifestFields {
+  const grading = manifest.grading;
+  return grading && typeof grading === 'object' ? { ...manifest, grading: { ...grading, cpus } } : manifest;
 }
 
 function chooseShard(flags: z.infer<typeof WorkFlagsSchema>, count: number): ShardChoice {
