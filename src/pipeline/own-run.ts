@@ -35,9 +35,9 @@ export async function ownRun(
   space: SpacePlan,
   probe: DiskProbe = nodeDiskProbe,
 ): Promise<OwnedRun> {
-  const lock = await acquireRunLock(layout.root, { command, onNotice: notice });
+  const lock = await acquireRunLock(layout.root, { command, onNotice: notice, name: layout.lockName });
   try {
-    const swept = await sweepTempFiles(layout.root);
+    const swept = await sweepTempFiles(layout.root, undefined, (entry) => layout.owns(entry));
     if (swept.length > 0) notice(`sera-eval: removed ${swept.length} temporary file(s) left by an interrupted write under ${layout.root}`);
     await sandbox.removeLeftovers();
     const sandboxNeed = (await sandbox.storageNeed?.(space.images, space.containersAtOnce)) ?? null;

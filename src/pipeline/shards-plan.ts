@@ -57,9 +57,21 @@ export interface ShardPlanInput {
 }
 
 /**
- * Write shards.json and the planned instances. Planning the same run again with the same cells is a
- * no-op; a different partition of a directory that workers may already be filling is refused.
+ * Whether this directory already holds exactly this plan (planning again is then a no-op).
+ * @throws InputError when it holds another partition, which workers may already be filling
  */
+export async function samePlanExists(root: string, command: ShardsFile['command'], shards: readonly PlannedCell[][]): Promise<boolean> {
+  const file = shardsFile(root);
+  if (!existsSync(file)) return false;
+  const previous = await readShardPlan(root);
+  if (previous.command === command && isDeepStrictEqual(previous.shards.map((s) => s.cells), shards)) return true;
+  throw new InputError(
+    `${file}: this run directory is already planned with ${previous.count} shards of other cells; ` +
+      'plan into a new --run-id (its workers may already be writing here)',
+  );
+}
+
+/** Write the planned instances, then shards.json, which is what makes the directory planned. */
 export async function writeShardPlan(root: string, input: ShardPlanInput): Promise<ShardsFile> {
   const plan: ShardsFile = {
     format: SHARDS_FORMAT,
@@ -69,17 +81,8 @@ export async function writeShardPlan(root: string, input: ShardPlanInput): Promi
     count: input.shards.length,
     shards: input.shards.map((cells, i) => ({ index: i + 1, cells })),
   };
-  const file = shardsFile(root);
-  if (existsSync(file)) {
-    const previous = await readShardPlan(root);
-    if (previous.command === plan.command && previous.count === plan.count && isDeepStrictEqual(previous.shards, plan.shards)) return previous;
-    throw new InputError(
-      `${file}: this run directory is already planned with ${previous.count} shards of other cells; ` +
-        'plan into a new --run-id (its workers may already be writing here)',
-    );
-  }
   await writeFileAtomic(plannedInstancesFile(root), input.instances.map((row) => JSON.stringify(row)).join('\n') + '\n');
-  await writeJsonAtomic(file, plan);
+  await writeJsonAtomic(shardsFile(root), plan);
   return plan;
 }
 

@@ -51,7 +51,12 @@ export async function writeJsonAtomic(file: string, value: unknown, ops: FileOps
  * shard worker of the same run) may be about to rename them.
  * @returns the files removed
  */
-export async function sweepTempFiles(dir: string, isAlive: (pid: number) => boolean = pidIsAlive): Promise<string[]> {
+export async function sweepTempFiles(
+  dir: string,
+  isAlive: (pid: number) => boolean = pidIsAlive,
+  /** Only entries (relative to dir) this writer owns: a shard worker's pid test says nothing of another host's writers. */
+  owns: (entry: string) => boolean = () => true,
+): Promise<string[]> {
   let entries: string[];
   try {
     entries = (await readdir(dir, { recursive: true })).map(String);
@@ -61,7 +66,7 @@ export async function sweepTempFiles(dir: string, isAlive: (pid: number) => bool
   const removed: string[] = [];
   for (const entry of entries) {
     const pid = TEMP_FILE.exec(entry)?.[1];
-    if (pid === undefined || isAlive(Number(pid))) continue;
+    if (pid === undefined || !owns(entry) || isAlive(Number(pid))) continue;
     const file = path.join(dir, entry);
     await rm(file, { force: true });
     removed.push(file);

@@ -40,6 +40,15 @@ export class RunLayout {
     await this.writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** The lock file (relative to root) held by whoever writes through this layout (run-lock.ts). */
+  get lockName(): string {
+    return 'run.lock';
+  }
+  /** Whether a path under root (relative to it) is this layout's to clean up after a killed writer. */
+  owns(_relativePath: string): boolean {
+    return true;
+  }
+
   get manifest(): string {
     return path.join(this.root, 'run.json');
   }

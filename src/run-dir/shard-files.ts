@@ -36,13 +36,32 @@ export function shardDir(root: string, index: number): string {
   return path.join(root, 'shards', String(index));
 }
 
-/** A run layout whose run-level files (run.json, predictions.jsonl, report.json) are one shard's own. */
+/**
+ * A run layout whose run-level files (run.json, predictions.jsonl, report.json) and lock are one
+ * shard's own, so workers of different shards never wait for or clean up after each other.
+ */
 export class ShardLayout extends RunLayout {
+  /** @param cells the shard's cells (cellIds), whose files a worker may clean up after a killed attempt */
   constructor(
     root: string,
     readonly shard: { index: number; count: number },
+    private readonly cells: ReadonlySet<string> = new Set(),
   ) {
     super(root);
+  }
+  override get lockName(): string {
+    return path.join('shards', String(this.shard.index), 'run.lock');
+  }
+  /** Its shard directory and its cells' files; never another shard's, whose writer may live on another host. */
+  override owns(relativePath: string): boolean {
+    const parts = relativePath.split(path.sep);
+    if (parts[0] === 'shards') return parts[1] === String(this.shard.index) && parts.length > 2;
+    if (parts[0] === 'evaluation' && parts.length >= 5) return this.cells.has(`${parts[1]}/${parts[2]}/${parts[3]}`);
+    if (parts[0] === 'trajectories' && parts.length === 4) {
+      const instanceId = parts[3]!.split('.traj.json')[0]!;
+      return this.cells.has(`${parts[1]}/${parts[2]}/${instanceId}`);
+    }
+    return false;
   }
   override get manifest(): string {
     return path.join(shardDir(this.root, this.shard.index), 'run.json');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { loadPredictions } from '../../dataset/index.js';
 import { InputError } from '../../errors.js';
 import { writeManifest, type ManifestFields } from '../../pipeline/manifest.js';
-import { assertPlannable, splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
+import { assertPlannable, samePlanExists, splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
 import { writePredictionsFile } from '../../pipeline/run-outputs.js';
 import { NO_DIMENSION, RunLayout, cellId } from '../../run-dir/layout.js';
 import { ShardLayout, plannedCellIds, shardDir } from '../../run-dir/shard-files.js';
@@ -45,8 +45,12 @@ export function registerPlan(program: Command, io: CliIo, schedule: Schedule): v
       assertPlannable(planned.layout);
       const shards = splitIntoShards(planned.cells, count);
       const root = planned.layout.root;
+      if (await samePlanExists(root, planned.command, shards)) {
+        io.stdout.write(`${root} is already planned with these ${count} shards; nothing written\n`);
+        return EXIT.ok;
+      }
+      // shards.json last: its presence is what marks the directory as planned
       await writeManifest(planned.layout, planned.manifest);
-      await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
       for (const [i, cells] of shards.entries()) {
         await mkdir(shardDir(root, i + 1), { recursive: true });
         if (planned.predictions) {
@@ -55,6 +59,7 @@ export function registerPlan(program: Command, io: CliIo, schedule: Schedule): v
           await writePredictionsFile(new ShardLayout(root, { index: i + 1, count }), shardPredictions);
         }
       }
+      await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
       const sizes = shards.map((s) => s.length);
       io.stdout.write(
         `planned ${planned.cells.length} ${planned.command === 'run' ? 'rollouts' : 'gradings'} of ${instanceCount} instances in ${count} shards ` +

@@ -44,8 +44,8 @@ export function registerWork(program: Command, io: CliIo, schedule: Schedule): v
         if (!rootManifest) throw new InputError(`${runDir}/run.json: missing or not a run manifest; plan the run again with sera-eval plan`);
         const { created_at: _created, versions: _versions, resumed_at: _resumed, ...asked } = rootManifest;
         const manifest: ManifestFields = { ...asked, shard: choice };
-        const layout = new ShardLayout(runDir, choice);
         const cells = plannedCellIds(plan.shards[choice.index - 1]!.cells);
+        const layout = new ShardLayout(runDir, choice, cells);
         const { rows } = await loadDataset(plannedInstancesFile(runDir), { cacheDir: datasetCacheDir() });
         const own = new Set(plan.shards[choice.index - 1]!.cells.map((c) => c.instance_id));
         const instances = rows.filter((row) => own.has(row.instance_id));

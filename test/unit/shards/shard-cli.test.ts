@@ -27,7 +27,10 @@ describe('sera-eval plan', () => {
     expect(existsSync(path.join(root, 'predictions.jsonl'))).toBe(false);
 
     // the same plan again is a no-op; another split of the same directory is refused
-    expect((await runCli(planArgs(out, '--shards', '2'))).code).toBe(0);
+    const again = await runCli(planArgs(out, '--shards', '2'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already planned with these 2 shards; nothing written');
+    expect(JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8')).resumed_at).toBeUndefined();
     const other = await runCli(planArgs(out, '--shards', '3'));
     expect(other.code).toBe(2);
     expect(other.stderr).toContain('already planned with 2 shards');

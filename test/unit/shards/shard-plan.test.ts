@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { shardFromEnv } from '../../../src/pipeline/shards-env.js';
-import { readShardPlan, splitIntoShards, writeShardPlan, type CellToPlan } from '../../../src/pipeline/shards-plan.js';
+import { readShardPlan, samePlanExists, splitIntoShards, writeShardPlan, type CellToPlan } from '../../../src/pipeline/shards-plan.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
 import { instance } from '../evaluation/instances.js';
 
@@ -45,13 +45,15 @@ describe('splitIntoShards', () => {
 describe('shard plan files', () => {
   const input = (shards = splitIntoShards(cells, 2)) => ({ runId: 'r', command: 'run' as const, flags: { context: '32k' }, instances: rows, shards });
 
-  it('reads back what it wrote; planning the same cells again is a no-op, other cells are refused', async () => {
+  it('reads back what it wrote; the same cells count as planned already, another split is refused', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'plan-'));
+    expect(await samePlanExists(root, 'run', splitIntoShards(cells, 2))).toBe(false);
     const written = await writeShardPlan(root, input());
     expect(await readShardPlan(root)).toEqual(written);
     expect(written.shards.map((s) => s.index)).toEqual([1, 2]);
-    await expect(writeShardPlan(root, input())).resolves.toEqual(written);
-    await expect(writeShardPlan(root, input(splitIntoShards(cells, 3)))).rejects.toThrow(/already planned with 2 shards/);
+    expect(await samePlanExists(root, 'run', splitIntoShards(cells, 2))).toBe(true);
+    await expect(samePlanExists(root, 'run', splitIntoShards(cells, 3))).rejects.toThrow(/already planned with 2 shards/);
+    await expect(samePlanExists(root, 'evaluate', splitIntoShards(cells, 2))).rejects.toThrow(InputError);
   });
 
   it('names the missing file when a directory was never planned', async () => {
