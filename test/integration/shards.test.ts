@@ -69,6 +69,8 @@ describe.skipIf(!docker.available)('shard workers on real Docker', () => {
     const rerun = pod(0);
     const rerunResult = await rerun.done;
     expect(rerunResult.output).toContain('(1 resumed)');
+    // the killed worker's lock was its shard's only: the rerun takes it over, shard 2 never waited on it
+    expect(rerunResult.output).toContain(`took over ${path.join(runDir, 'shards', '1', 'run.lock')}`);
     expect(rerunResult.code).toBe(0);
 
     // workers wrote only their own run-level files; nobody wrote the run-wide ones
