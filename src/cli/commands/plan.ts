@@ -7,7 +7,8 @@ import { writeManifest, type ManifestFields } from '../../pipeline/manifest.js';
 import { assertPlannable, samePlanExists, splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
 import { writePredictionsFile } from '../../pipeline/run-outputs.js';
 import { NO_DIMENSION, RunLayout, cellId } from '../../run-dir/layout.js';
-import { ShardLayout, plannedCellIds, shardDir } from '../../run-dir/shard-files.js';
+import { acquireRunLock } from '../../run-dir/run-lock.js';
+import { ShardLayout, plannedCellIds, shardDir, type PlannedCell } from '../../run-dir/shard-files.js';
 import type { Prediction } from '../../run-dir/schemas.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { runLayoutFor } from '../grading-options.js';
@@ -42,24 +43,31 @@ export function registerPlan(program: Command, io: CliIo, schedule: Schedule): v
       if (count > instanceCount) {
         throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
       }
-      assertPlannable(planned.layout);
-      const shards = splitIntoShards(planned.cells, count);
       const root = planned.layout.root;
-      if (await samePlanExists(root, planned.command, shards)) {
-        io.stdout.write(`${root} is already planned with these ${count} shards; nothing written\n`);
-        return EXIT.ok;
-      }
-      // shards.json last: its presence is what marks the directory as planned
-      await writeManifest(planned.layout, planned.manifest);
-      for (const [i, cells] of shards.entries()) {
-        await mkdir(shardDir(root, i + 1), { recursive: true });
-        if (planned.predictions) {
-          const own = plannedCellIds(cells);
-          const shardPredictions = planned.predictions.filter((p) => own.has(predictionCellId(p)));
-          await writePredictionsFile(new ShardLayout(root, { index: i + 1, count }), shardPredictions);
+      // the run's own lock while planning: a run or evaluate still working here (or another plan) stops us
+      const lock = await acquireRunLock(root, { command: 'plan', onNotice: (m) => io.stderr.write(`${m}\n`) });
+      let shards: PlannedCell[][];
+      try {
+        assertPlannable(planned.layout);
+        shards = splitIntoShards(planned.cells, count);
+        if (await samePlanExists(root, planned.command, shards)) {
+          io.stdout.write(`${root} is already planned with these ${count} shards; nothing written\n`);
+          return EXIT.ok;
         }
+        // shards.json last: its presence is what marks the directory as planned
+        await writeManifest(planned.layout, planned.manifest);
+        for (const [i, cells] of shards.entries()) {
+          await mkdir(shardDir(root, i + 1), { recursive: true });
+          if (planned.predictions) {
+            const own = plannedCellIds(cells);
+            const shardPredictions = planned.predictions.filter((p) => own.has(predictionCellId(p)));
+            await writePredictionsFile(new ShardLayout(root, { index: i + 1, count }), shardPredictions);
+          }
+        }
+        await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
+      } finally {
+        await lock.release();
       }
-      await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
       const sizes = shards.map((s) => s.length);
       io.stdout.write(
         `planned ${planned.cells.length} ${planned.command === 'run' ? 'rollouts' : 'gradings'} of ${instanceCount} instances in ${count} shards ` +

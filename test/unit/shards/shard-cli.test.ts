@@ -1,6 +1,7 @@
 /** plan and work from the command line, up to where Docker would start: what they write and what they refuse (exit 2). */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
@@ -25,6 +26,7 @@ describe('sera-eval plan', () => {
     const shardIds = (i: number) => readFileSync(path.join(root, `shards/${i}/predictions.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l).instance_id);
     expect([...shardIds(1), ...shardIds(2)].sort()).toEqual(plan.shards.flatMap((s: { cells: { instance_id: string }[] }) => s.cells.map((c) => c.instance_id)).sort());
     expect(existsSync(path.join(root, 'predictions.jsonl'))).toBe(false);
+    expect(existsSync(path.join(root, 'run.lock'))).toBe(false);
 
     // the same plan again is a no-op; another split of the same directory is refused
     const again = await runCli(planArgs(out, '--shards', '2'));
@@ -68,6 +70,25 @@ describe('planned and unplanned run directories are not mixed', () => {
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain('already holds a run made by sera-eval run or evaluate (predictions.jsonl)');
     expect(existsSync(path.join(out, 'done', 'shards.json'))).toBe(false);
+  });
+});
+
+describe('sera-eval plan and the run lock', () => {
+  it('stops while a live process owns the run directory, and leaves no lock of its own', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'plan-lock-'));
+    const owner = spawn('sleep', ['30']);
+    try {
+      mkdirSync(path.join(out, 'p'));
+      writeFileSync(path.join(out, 'p', 'run.lock'), JSON.stringify({ pid: owner.pid, host: hostname(), started_at: '2026-01-02T03:04:05.000Z', command: 'evaluate' }));
+      const busy = await runCli(planArgs(out, '--shards', '2'));
+      expect(busy.code).toBe(3);
+      expect(busy.stderr).toContain(`is in use by sera-eval evaluate (pid ${owner.pid}`);
+      expect(existsSync(path.join(out, 'p', 'shards.json'))).toBe(false);
+    } finally {
+      owner.kill();
+    }
+    const free = await runCli(planArgs(mkdtempSync(path.join(tmpdir(), 'plan-lock-')), '--shards', '2'));
+    expect(free.code).toBe(0);
   });
 });
 
