@@ -3,7 +3,7 @@
  * shard wrote under shards/<I>/, and which shards have not finished all their cells yet.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { RunLayout } from '../run-dir/layout.js';
 import { InstanceReportSchema, PredictionSchema, type Prediction } from '../run-dir/schemas.js';
 import { ShardLayout, ShardsFileSchema, plannedCellKey, shardsFile, type ShardsFile } from '../run-dir/shard-files.js';
@@ -38,6 +38,23 @@ export async function readShardPredictions(runDir: string): Promise<Prediction[]
     if (existsSync(file)) predictions.push(...(await readJsonlFile(file, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')));
   }
   return predictions;
+}
+
+/**
+ * For a sharded run, whether any shard's worker has not finished: the same rule as a whole run
+ * (its report.json missing, or older than its run.json, which a rerun rewrites), per shard.
+ * null for a run that was not planned in shards.
+ */
+export async function shardsInProgress(runDir: string): Promise<boolean | null> {
+  const plan = await readPlan(runDir);
+  if (!plan) return null;
+  for (const { index } of plan.shards) {
+    const layout = new ShardLayout(runDir, { index, count: plan.count });
+    if (!existsSync(layout.summary) || !existsSync(layout.manifest)) return true;
+    const [summary, manifest] = await Promise.all([stat(layout.summary), stat(layout.manifest)]);
+    if (summary.mtimeMs < manifest.mtimeMs) return true;
+  }
+  return false;
 }
 
 export async function readShardStatus(runDir: string): Promise<ShardStatus | null> {

@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitIntoShards, writeShardPlan } from '../../../src/pipeline/shards-plan.js';
-import { describeIncompleteShards, readShardPredictions, readShardStatus } from '../../../src/report/shard-status.js';
+import { describeIncompleteShards, readShardPredictions, readShardStatus, shardsInProgress } from '../../../src/report/shard-status.js';
 import { writeJsonAtomic, writeFileAtomic } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
@@ -58,5 +58,22 @@ describe('shard status', () => {
     await writeFileAtomic(new ShardLayout(root, { index: 2, count: 2 }).predictions, '{"instance_id":"django__django-2b","model_patch":""}\n');
     await writeFileAtomic(new ShardLayout(root, { index: 1, count: 2 }).predictions, '{"instance_id":"django__django-1a","model_patch":"x"}\n');
     expect((await readShardPredictions(root)).map((p) => p.instance_id)).toEqual(['django__django-1a', 'django__django-2b']);
+  });
+
+  it('counts a sharded run as in progress until every shard has its report.json, newer than its run.json', async () => {
+    expect(await shardsInProgress(mkdtempSync(path.join(tmpdir(), 'status-')))).toBeNull();
+    const root = await planned();
+    expect(await shardsInProgress(root)).toBe(true);
+    for (const index of [1, 2]) {
+      const layout = new ShardLayout(root, { index, count: 2 });
+      await writeJsonAtomic(layout.manifest, {});
+      await writeJsonAtomic(layout.summary, {});
+    }
+    expect(await shardsInProgress(root)).toBe(false);
+    // a rerun of shard 2 rewrites its run.json first: in progress again until it writes its report
+    const shard2 = new ShardLayout(root, { index: 2, count: 2 });
+    utimesSync(shard2.summary, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeJsonAtomic(shard2.manifest, {});
+    expect(await shardsInProgress(root)).toBe(true);
   });
 });
