@@ -54,7 +54,9 @@ describe.skipIf(!docker.available || !slurm.available)('shard workers as a Slurm
     for (let task = 0; task < 4; task++) {
       const log = path.join(runDir, 'shards', `slurm-${jobId}_${task}.out`);
       expect(existsSync(log), log).toBe(true);
-      expect(readFileSync(log, 'utf8')).toContain(`shard ${task + 1}/4: resolved 1/1`);
+      expect(readFileSync(log, 'utf8')).toContain(`sera-eval work: shard ${task + 1}/4 of slurm-array: 1 cells`);
+      const shardSummary = JSON.parse(readFileSync(path.join(runDir, 'shards', String(task + 1), 'report.json'), 'utf8'));
+      expect(shardSummary.resolved_instances).toBe(1);
     }
     expect(finishedCells(runDir)).toHaveLength(demoRows().length);
 
