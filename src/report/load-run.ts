@@ -20,7 +20,7 @@ import {
   type Trajectory,
 } from '../run-dir/schemas.js';
 import { readJsonFile, readJsonlFile } from './read-validated.js';
-import { readShardPredictions, shardsInProgress } from './shard-status.js';
+import { readShardImages, readShardPredictions, shardsInProgress } from './shard-status.js';
 import { repoFromInstanceId, type CellReport, type InstanceRow } from './verdicts.js';
 
 export interface TrajectoryRecord {
@@ -150,7 +150,7 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
   const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
-  const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : null;
+  const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : await readShardImages(runDir);
   return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: (await shardsInProgress(runDir)) ?? (await runInProgress(layout)), goldPatches, problemStatements, images };
 }
 

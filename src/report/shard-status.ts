@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { RunLayout } from '../run-dir/layout.js';
-import { InstanceReportSchema, PredictionSchema, type Prediction } from '../run-dir/schemas.js';
+import { ImageLedgerSchema, InstanceReportSchema, PredictionSchema, type ImageLedger, type Prediction } from '../run-dir/schemas.js';
 import { ShardLayout, ShardsFileSchema, plannedCellKey, shardsFile, type ShardsFile } from '../run-dir/shard-files.js';
 import { readJsonFile, readJsonlFile } from './read-validated.js';
 
@@ -38,6 +38,28 @@ export async function readShardPredictions(runDir: string): Promise<Prediction[]
     if (existsSync(file)) predictions.push(...(await readJsonlFile(file, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')));
   }
   return predictions;
+}
+
+/** The images every shard's worker recorded (shards/<I>/images.json), merged; null when none did. */
+export async function readShardImages(runDir: string): Promise<ImageLedger | null> {
+  const plan = await readPlan(runDir);
+  if (!plan) return null;
+  let merged: ImageLedger | null = null;
+  for (const { index } of plan.shards) {
+    const file = new ShardLayout(runDir, { index, count: plan.count }).images;
+    if (!existsSync(file)) continue;
+    const ledger = await readJsonFile(file, ImageLedgerSchema, 'the images a run used (images.json)');
+    merged ??= { engines: [], images: {} };
+    for (const engine of ledger.engines) {
+      const known = merged.engines.some((e) => e.name === engine.name && e.version === engine.version && e.api_version === engine.api_version);
+      if (!known) merged.engines.push(engine);
+    }
+    for (const [name, seen] of Object.entries(ledger.images)) {
+      const list = (merged.images[name] ??= []);
+      for (const entry of seen) if (!list.some((e) => e.id === entry.id)) list.push(entry);
+    }
+  }
+  return merged;
 }
 
 /**

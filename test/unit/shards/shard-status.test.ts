@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitIntoShards, writeShardPlan } from '../../../src/pipeline/shards-plan.js';
-import { describeIncompleteShards, readShardPredictions, readShardStatus, shardsInProgress } from '../../../src/report/shard-status.js';
+import { describeIncompleteShards, readShardImages, readShardPredictions, readShardStatus, shardsInProgress } from '../../../src/report/shard-status.js';
 import { writeJsonAtomic, writeFileAtomic } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
@@ -75,5 +75,17 @@ describe('shard status', () => {
     utimesSync(shard2.summary, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     await writeJsonAtomic(shard2.manifest, {});
     expect(await shardsInProgress(root)).toBe(true);
+  });
+
+  it("merges the images every shard's worker recorded, each engine and image id once", async () => {
+    const root = await planned();
+    const engine = { name: 'Docker', version: '26.1.5', api_version: '1.45', recorded_at: 'then' };
+    const image = (id: string) => ({ id, repo_digest: null, first_used_at: 'then' });
+    await writeJsonAtomic(new ShardLayout(root, { index: 1, count: 2 }).images, { engines: [engine], images: { a: [image('sha256:1')], b: [image('sha256:2')] } });
+    await writeJsonAtomic(new ShardLayout(root, { index: 2, count: 2 }).images, { engines: [{ ...engine, recorded_at: 'later' }], images: { b: [image('sha256:2'), image('sha256:3')] } });
+    const merged = await readShardImages(root);
+    expect(merged?.engines).toEqual([engine]);
+    expect(merged?.images).toEqual({ a: [image('sha256:1')], b: [image('sha256:2'), image('sha256:3')] });
+    expect(await readShardImages(mkdtempSync(path.join(tmpdir(), 'status-')))).toBeNull();
   });
 });
