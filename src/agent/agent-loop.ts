@@ -9,6 +9,7 @@ import { EnvironmentUnavailableError } from '../environment/environment.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { errorMessage, HarnessError, InfrastructureError, InterruptedError } from '../errors.js';
 import type { Trajectory } from '../run-dir/schemas.js';
+import type { TrajectorySink } from '../run-dir/trajectory-log.js';
 import { parseAction } from './action-parser.js';
 import { AgentExit, RequeryError } from './agent-exits.js';
 import { applyBudget, type ContextBudget } from './context-budget.js';
@@ -20,7 +21,7 @@ import { renderInstanceTemplate, renderObservationMessage, SYSTEM_TEMPLATE } fro
 import { SERA_TOOLS } from './tool-schemas.js';
 import { ModelPatchFile } from './tools/model-patch-file.js';
 import { ToolRunner } from './tools/tool-runner.js';
-import { IN_PROGRESS, TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
+import { TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
 import { OutputWriteError } from '../run-dir/write-errors.js';
 
 export interface AgentLimits {
@@ -58,8 +59,8 @@ export interface RunAgentOptions {
   limits?: Partial<AgentLimits>;
   retryPolicy?: RetryPolicy;
   signal?: AbortSignal;
-  /** Called after every model call with a snapshot (exit_status 'exit_error', error.code 'in_progress'). */
-  onStep?: (snapshot: Trajectory) => void | Promise<void>;
+  /** Gets the header before the first model call, then each step as it ends (src/run-dir/trajectory-log.ts). */
+  log?: TrajectorySink;
 }
 
 type Done = { kind: 'submitted'; submission: string } | { kind: 'exited' };
@@ -109,8 +110,8 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     }
   };
 
-  const snapshot = async (): Promise<void> => {
-    await options.onStep?.(recorder.build(messages, IN_PROGRESS));
+  const logStep = async (appended: ChatMessage[]): Promise<void> => {
+    await options.log?.step(recorder.lastEntry(appended));
   };
 
   /** One step with its requeries (forward_with_handling). Resolves when an action ran. */
@@ -126,11 +127,12 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
         const action = parseAction(turn.toolCalls);
         const result = await tools.execute(action, signal);
         recorder.addStep(turn, result.observation, 'action', (performance.now() - toolStarted) / 1000);
-        messages.push(
+        const appended: ChatMessage[] = [
           { role: 'assistant', content: turn.content, tool_calls: turn.toolCalls.map(openAiToolCall) },
           { role: 'tool', content: renderObservationMessage(result.observation), tool_call_id: action.toolCallId },
-        );
-        await snapshot();
+        ];
+        messages.push(...appended);
+        await logStep(appended);
         if (result.submission !== undefined) return { kind: 'submitted', submission: result.submission };
         if (result.exited) return { kind: 'exited' };
         await patchFile.refresh(env);
@@ -139,13 +141,14 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
         if (!(err instanceof RequeryError)) throw err;
         failures++;
         recorder.addStep(turn, err.requery, 'requery', (performance.now() - toolStarted) / 1000);
-        await snapshot();
+        await logStep([]);
         history = [...messages, { role: 'assistant', content: turn.content }, { role: 'user', content: err.requery }];
       }
     }
     throw new AgentExit('exit_format', 'Exit due to repeated format/blocklist/bash syntax errors');
   };
 
+  await options.log?.start(recorder.header(messages));
   try {
     await prepareRepository(env, instance.base_commit, instance.problem_statement, signal);
     setUp = true;

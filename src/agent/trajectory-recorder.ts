@@ -1,5 +1,9 @@
-/** Builds the Trajectory (src/run-dir/schemas.ts) step by step; the caller writes it. */
+/**
+ * Builds the Trajectory (src/run-dir/schemas.ts) step by step, and the step log records
+ * (src/run-dir/trajectory-log.ts) that carry it while the rollout runs; the caller writes both.
+ */
 import type { ExitStatus, Trajectory, TrajectoryStep } from '../run-dir/schemas.js';
+import type { TrajectoryLogEntry, TrajectoryLogHeader } from '../run-dir/trajectory-log.js';
 import type { ChatMessage, ModelTurn, Sampling } from './model-client.js';
 
 export interface TrajectoryMeta {
@@ -16,14 +20,6 @@ export interface TrajectoryEnding {
   submission: string;
   error: { code: string; message: string } | null;
 }
-
-/** What `onStep` snapshots carry until the rollout ends: a crash leaves this in the file. */
-export const IN_PROGRESS: TrajectoryEnding = {
-  exitStatus: 'exit_error',
-  autosubmitted: false,
-  submission: '',
-  error: { code: 'in_progress', message: 'the rollout had not finished when this was written' },
-};
 
 export class TrajectoryRecorder {
   private readonly steps: TrajectoryStep[] = [];
@@ -45,6 +41,25 @@ export class TrajectoryRecorder {
     this.infrastructureRetries++;
   }
 
+  header(opening: readonly ChatMessage[]): TrajectoryLogHeader {
+    return {
+      format: 'sera-eval.trajectory-log/1',
+      instance_id: this.meta.instanceId,
+      context: this.meta.context,
+      seed: this.meta.seed,
+      model: this.meta.model,
+      sampling: this.samplingRecord(),
+      messages: [...opening],
+    };
+  }
+
+  /** The log record of the last step added, with the messages that step appended. */
+  lastEntry(appended: readonly ChatMessage[]): TrajectoryLogEntry {
+    const step = this.steps.at(-1);
+    if (!step) throw new Error('lastEntry before any step');
+    return { step, messages: [...appended], infrastructure_retries: this.infrastructureRetries };
+  }
+
   addStep(turn: ModelTurn, observation: string, kind: TrajectoryStep['kind'], toolLatencyS: number): void {
     this.toolTimeS += toolLatencyS;
     this.steps.push({
@@ -61,7 +76,6 @@ export class TrajectoryRecorder {
   }
 
   build(messages: readonly ChatMessage[], ending: TrajectoryEnding): Trajectory {
-    const { sampling } = this.meta;
     return {
       format: 'sera-eval.trajectory/1',
       instance_id: this.meta.instanceId,
@@ -82,13 +96,18 @@ export class TrajectoryRecorder {
         wall_time_s: (performance.now() - this.startedAt) / 1000,
         infrastructure_retries: this.infrastructureRetries,
       },
-      sampling: {
-        temperature: sampling.temperature,
-        top_p: sampling.topP,
-        ...(sampling.maxTokens !== undefined ? { max_tokens: sampling.maxTokens } : {}),
-        ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
-      },
+      sampling: this.samplingRecord(),
       error: ending.error,
+    };
+  }
+
+  private samplingRecord(): Record<string, unknown> {
+    const { sampling } = this.meta;
+    return {
+      temperature: sampling.temperature,
+      top_p: sampling.topP,
+      ...(sampling.maxTokens !== undefined ? { max_tokens: sampling.maxTokens } : {}),
+      ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
     };
   }
 }

@@ -19,7 +19,7 @@ import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
-import { finishedTrajectory, rolloutCell } from './rollout-cell.js';
+import { finishedTrajectory, interruptedRollout, rolloutCell } from './rollout-cell.js';
 import { inScope, scopedInstances } from './shards-scope.js';
 
 export interface ContextPlan {
@@ -99,6 +99,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
     const image = options.imageFor(instance);
     let trajectory = await finishedTrajectory(layout, cell);
     const resumed = trajectory !== null;
+    const interrupted = resumed ? null : await interruptedRollout(layout, cell);
     if (!trajectory) {
       trajectory = await rollouts.add(async () => {
         if (deps.signal?.aborted || stopped) throw new InterruptedError();
@@ -147,7 +148,8 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
           });
     if (!graded) throw new InterruptedError();
     const outcome = graded.entry.sera_eval.outcome;
-    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${resumed ? ' (resumed rollout)' : ''}`, {
+    const note = resumed ? ' (resumed rollout)' : interrupted ? ` (redone: interrupted after ${interrupted.steps.length} steps)` : '';
+    progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${note}`, {
       resumed: resumed && graded.reused,
       group: cell.context,
     });

@@ -1,6 +1,7 @@
 /**
- * One rollout: a container from the instance image, the SERA agent against the model server, the
- * trajectory saved after every step. A finished rollout (any ending but an infrastructure one) is
+ * One rollout: a container from the instance image, the SERA agent against the model server, each
+ * step appended to the step log as it ends and the trajectory written once when the rollout ends
+ * (src/run-dir/trajectory-log.ts). A finished rollout (any ending but an infrastructure one) is
  * reused on resume; an in-progress or infrastructure one is redone. Server faults (a 200 that is no
  * completion, a hung request, retries run out) end as infrastructure; a model that broke its own
  * environment (killed its shell, deleted /testbed) in a container that still runs ends as its own
@@ -17,6 +18,13 @@ import { InfrastructureError, InterruptedError, errorMessage } from '../errors.j
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import { OutputWriteError } from '../run-dir/write-errors.js';
 import { TrajectorySchema, type Trajectory } from '../run-dir/schemas.js';
+import {
+  fileTrajectorySink,
+  inProgressTrajectory,
+  layoutWriter,
+  readTrajectoryLog,
+  type TrajectoryFileWriter,
+} from '../run-dir/trajectory-log.js';
 import { retryInfrastructure, signalOf } from './retry.js';
 
 export interface RolloutInput {
@@ -39,6 +47,8 @@ export interface RolloutDeps {
   attempts?: number;
   retryBaseDelayMs?: number;
   onRetry?: () => void;
+  /** Where trajectory bytes go. @default layoutWriter(layout) */
+  writer?: TrajectoryFileWriter;
 }
 
 export async function finishedTrajectory(layout: RunLayout, cell: CellKey): Promise<Trajectory | null> {
@@ -55,6 +65,15 @@ export async function finishedTrajectory(layout: RunLayout, cell: CellKey): Prom
   return t;
 }
 
+/**
+ * What an earlier rollout of this cell, killed before it finished, had done, read from its step log;
+ * null when there is none. Resume redoes such a rollout from the start (its container is gone).
+ */
+export async function interruptedRollout(layout: RunLayout, cell: CellKey): Promise<Trajectory | null> {
+  const log = await readTrajectoryLog(layout.trajectoryLog(cell)).catch(() => null);
+  return log ? inProgressTrajectory(log) : null;
+}
+
 export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promise<Trajectory> {
   const { cell, instance } = input;
   const file = deps.layout.trajectory(cell);
@@ -64,6 +83,13 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
   const onRetry = (): void => {
     restarts++;
     deps.onRetry?.();
+  };
+  const logFile = deps.layout.trajectoryLog(cell);
+  const writer = deps.writer ?? layoutWriter(deps.layout);
+  const finish = async (trajectory: Trajectory): Promise<Trajectory> => {
+    await writer.write(file, `${JSON.stringify(trajectory, null, 2)}\n`);
+    await writer.remove(logFile);
+    return trajectory;
   };
   try {
     const { value } = await retryInfrastructure(
@@ -82,7 +108,7 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
             limits: input.limits,
             ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
             ...signalOf(deps),
-            onStep: (snapshot) => deps.layout.writeJson(file, snapshot),
+            log: fileTrajectorySink(logFile, writer),
           });
         } finally {
           await env.close();
@@ -95,17 +121,13 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
         onRetry,
       },
     );
-    const recorded = { ...value, stats: { ...value.stats, infrastructure_retries: value.stats.infrastructure_retries + restarts } };
-    await deps.layout.writeJson(file, recorded);
-    return recorded;
+    return await finish({ ...value, stats: { ...value.stats, infrastructure_retries: value.stats.infrastructure_retries + restarts } });
   } catch (err) {
     if (err instanceof InterruptedError || deps.signal?.aborted) throw new InterruptedError();
     // the run directory cannot be written: the run stops, the rollout is not the model's failure
     if (err instanceof OutputWriteError) throw err;
     const code = err instanceof InfrastructureError ? err.code : 'internal_error';
-    const trajectory = infrastructureTrajectory(input, code, errorMessage(err), restarts);
-    await deps.layout.writeJson(file, trajectory);
-    return trajectory;
+    return finish(infrastructureTrajectory(input, code, errorMessage(err), restarts));
   }
 }
 

@@ -70,6 +70,10 @@ export class RunLayout {
   trajectory(cell: CellKey): string {
     return path.join(this.trajectoriesDir, cell.context, cell.seed, `${cell.instanceId}.traj.json`);
   }
+  /** The rollout's step log while it runs (trajectory-log.ts); removed once the `.traj.json` is written. */
+  trajectoryLog(cell: CellKey): string {
+    return path.join(this.trajectoriesDir, cell.context, cell.seed, `${cell.instanceId}.steps.jsonl`);
+  }
   cellDir(cell: CellKey): string {
     return path.join(this.evaluationDir, cell.context, cell.seed, cell.instanceId);
   }

@@ -63,6 +63,9 @@ describe('runAgent: a rollout that submits', () => {
     expect(trajectory.stats.model_calls).toBe(5);
     expect(run.snapshots).toHaveLength(5);
     expect(run.snapshots[0]!.error?.code).toBe('in_progress');
+    const logged = run.snapshots.at(-1)!;
+    expect(logged.messages).toEqual(trajectory.messages);
+    expect(logged.steps).toEqual(trajectory.steps);
   });
 
   it('resets the repository to the base commit and exports ROOT and PROBLEM_STATEMENT first', async () => {

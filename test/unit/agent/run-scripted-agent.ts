@@ -5,6 +5,7 @@ import { connectModelClient } from '../../../src/agent/model-client.js';
 import type { ReplayServer } from '../../../src/agent/replay-server.js';
 import type { ReplayTurn } from '../../../src/agent/replay-script.js';
 import type { Trajectory } from '../../../src/run-dir/schemas.js';
+import { inProgressTrajectory, type TrajectoryLogEntry, type TrajectoryLogHeader } from '../../../src/run-dir/trajectory-log.js';
 import { startFakeModelServer, type Fault } from '../../support/fake-model-server.js';
 import { makeTempRepo, type TempRepo } from './temp-repo.js';
 
@@ -14,6 +15,7 @@ export interface ScriptedRun {
   trajectory: Trajectory;
   server: ReplayServer;
   repo: TempRepo;
+  /** The in-progress trajectory rebuilt from the step log after each step, as a reader of a killed run sees it. */
   snapshots: Trajectory[];
 }
 
@@ -44,6 +46,8 @@ export async function runScripted(options: ScriptedRunOptions): Promise<Scripted
   });
   const repo = await makeTempRepo(options.files ?? { 'calc.py': 'def add(a, b):\n    return a - b\n' });
   const snapshots: Trajectory[] = [];
+  let header: TrajectoryLogHeader | undefined;
+  const entries: TrajectoryLogEntry[] = [];
   try {
     const client = await connectModelClient({ baseUrl: server.url, apiKey: options.apiKey, apiKeyEnv: options.apiKeyEnv, requestTimeoutS: options.requestTimeoutS });
     const trajectory = await runAgent({
@@ -57,8 +61,15 @@ export async function runScripted(options: ScriptedRunOptions): Promise<Scripted
       limits: options.limits,
       retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
       signal: options.signal,
-      onStep: (snapshot) => {
-        snapshots.push(snapshot);
+      log: {
+        start: async (h) => {
+          header = JSON.parse(JSON.stringify(h)) as TrajectoryLogHeader;
+        },
+        step: async (entry) => {
+          if (!header) throw new Error('step logged before the header');
+          entries.push(JSON.parse(JSON.stringify(entry)) as TrajectoryLogEntry);
+          snapshots.push(inProgressTrajectory({ header, entries: [...entries] }));
+        },
       },
     });
     return { trajectory, server, repo, snapshots };

@@ -3,7 +3,7 @@
  * server faults end as infrastructure and are redone on resume; a model that broke its own environment
  * keeps its outcome.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-re
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import { finishedTrajectory, rolloutCell } from '../../../src/pipeline/rollout-cell.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
+import { layoutWriter, type TrajectoryFileWriter } from '../../../src/run-dir/trajectory-log.js';
 import { demoRow } from '../../support/demo-fixtures.js';
 import { startFakeModelServer, turn, type Fault } from '../../support/fake-model-server.js';
 import { FakeSandbox } from '../../support/fake-sandbox.js';
@@ -31,7 +32,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function rollout(turns: ReplayTurn[], faults: (index: number) => Fault | undefined, requestTimeoutS = 600) {
+async function rollout(turns: ReplayTurn[], faults: (index: number) => Fault | undefined, requestTimeoutS = 600, writer?: (layout: RunLayout) => TrajectoryFileWriter) {
   server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns }], faults });
   const client = await connectModelClient({ baseUrl: server.url, requestTimeoutS });
   const root = mkdtempSync(path.join(tmpdir(), 'rollout-cell-'));
@@ -52,9 +53,9 @@ async function rollout(turns: ReplayTurn[], faults: (index: number) => Fault | u
       limits: {},
       retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     },
-    { sandbox, layout, retryBaseDelayMs: 1 },
+    { sandbox, layout, retryBaseDelayMs: 1, ...(writer ? { writer: writer(layout) } : {}) },
   );
-  return { trajectory, resumed: await finishedTrajectory(layout, cell) };
+  return { trajectory, layout, resumed: await finishedTrajectory(layout, cell) };
 }
 
 describe('rolloutCell: whose failure it is', () => {
@@ -82,5 +83,35 @@ describe('rolloutCell: whose failure it is', () => {
     expect(trajectory).toMatchObject({ exit_status: 'exit_error', error: { code: 'exit_environment_error' } });
     expect(trajectory.submission).toContain('+    if len(text) > width:');
     expect(resumed?.exit_status).toBe('exit_error');
+  });
+});
+
+describe('rolloutCell: trajectory bytes', () => {
+  it('writes at most twice the final trajectory over a 40-step rollout, and leaves only the .traj.json', async () => {
+    const written = new Map<string, number>();
+    const count = (file: string, text: string) => written.set(file, (written.get(file) ?? 0) + Buffer.byteLength(text));
+    const counting = (layout: RunLayout): TrajectoryFileWriter => {
+      const inner = layoutWriter(layout);
+      return {
+        write: async (file, text) => {
+          count(file, text);
+          await inner.write(file, text);
+        },
+        append: async (file, text) => {
+          count(file, text);
+          await inner.append(file, text);
+        },
+        remove: (file) => inner.remove(file),
+      };
+    };
+    const looks = Array.from({ length: 38 }, (_, i) => turn.bash(`seq ${i} 90`));
+    const { trajectory, layout } = await rollout([...looks, FIX, turn.submit(), turn.submit()], () => undefined, 600, counting);
+    expect(trajectory.exit_status).toBe('submitted');
+    expect(trajectory.steps).toHaveLength(41);
+    const finalBytes = statSync(layout.trajectory(cell)).size;
+    const total = [...written.values()].reduce((a, b) => a + b, 0);
+    expect(written.get(layout.trajectory(cell))).toBe(finalBytes);
+    expect(total).toBeLessThanOrEqual(2 * finalBytes);
+    expect(existsSync(layout.trajectoryLog(cell))).toBe(false);
   });
 });
