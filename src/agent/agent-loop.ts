@@ -12,7 +12,7 @@ import type { Trajectory } from '../run-dir/schemas.js';
 import type { TrajectorySink } from '../run-dir/trajectory-log.js';
 import { parseAction } from './action-parser.js';
 import { AgentExit, RequeryError } from './agent-exits.js';
-import { applyBudget, type ContextBudget } from './context-budget.js';
+import { applyBudget, PromptCounter, type ContextBudget } from './context-budget.js';
 import type { ChatMessage, ModelClient, ModelTurn, Sampling } from './model-client.js';
 import { ModelCallError } from './model-errors.js';
 import { prepareRepository } from './repo-setup.js';
@@ -83,6 +83,7 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
   const patchFile = new ModelPatchFile();
   const tools = new ToolRunner(env, patchFile, { ...limits, problemStatement: instance.problem_statement });
   const started = performance.now();
+  const promptCounter = new PromptCounter();
   let setUp = false;
 
   const wallClockExit = () => new AgentExit('exit_timeout', 'Exit due to the rollout wall-clock limit', 'wall_clock');
@@ -94,8 +95,10 @@ export async function runAgent(options: RunAgentOptions): Promise<Trajectory> {
     try {
       return await withRetries(
         async () => {
-          const { sampling } = await applyBudget(options.budget, client, history, SERA_TOOLS, options.sampling, callSignal);
-          return client.complete(history, SERA_TOOLS, sampling, callSignal);
+          const { sampling } = await applyBudget(options.budget, client, history, SERA_TOOLS, options.sampling, callSignal, promptCounter);
+          const turn = await client.complete(history, SERA_TOOLS, sampling, callSignal);
+          promptCounter.record(history, turn.usage.promptTokens);
+          return turn;
         },
         options.retryPolicy ?? DEFAULT_RETRY_POLICY,
         callSignal,

@@ -141,11 +141,35 @@ describe('context budgets', () => {
     run = await runScripted({ turns: [turn.bash('ls'), turn.submit(), turn.submit()], maxModelLen: 65536, budget: { contextTokens: 32768 } });
     const tokenize = run.server.requests.filter((r) => r.path === '/tokenize');
     const chats = chatRequests(run.server);
-    expect(tokenize).toHaveLength(3);
+    // Only the first prompt, which no response has counted yet, goes to /tokenize; the others are far from the limit.
+    expect(tokenize).toHaveLength(1);
     expect(tokenize[0]!.body).toMatchObject({ add_generation_prompt: true, messages: chats[0]!.body.messages, tools: chats[0]!.body.tools });
     const prompt0 = Math.ceil((JSON.stringify(chats[0]!.body.messages).length + JSON.stringify(chats[0]!.body.tools).length) / 4);
     expect(chats[0]!.body.max_tokens).toBe(32768 - prompt0);
+    for (const chat of chats) expect(chat.body.max_tokens).toBeLessThanOrEqual(32768 - promptTokens(chat.body));
     expect(run.trajectory.exit_status).toBe('submitted');
+  });
+
+  it('counts from usage.prompt_tokens far from the limit and calls /tokenize on every prompt within one observation of it', async () => {
+    const steps = Array.from({ length: 20 }, () => turn.bash('seq 1 400'));
+    run = await runScripted({ turns: [...steps, turn.submit(), turn.submit()], maxModelLen: 65536, budget: { contextTokens: 9000 } });
+    const chats = chatRequests(run.server);
+    const tokenized = run.server.requests.filter((r) => r.path === '/tokenize').map((r) => JSON.stringify(r.body.messages));
+    const counted = chats.map((c) => tokenized.includes(JSON.stringify(c.body.messages)));
+    expect(counted[0]).toBe(true);
+    expect(counted.slice(1, 3)).toEqual([false, false]);
+    const window = 9000;
+    const oneStep = promptTokens(chats[2]!.body) - promptTokens(chats[1]!.body);
+    for (const [i, chat] of chats.entries()) {
+      const exact = promptTokens(chat.body);
+      if (counted[i]) expect(chat.body.max_tokens).toBe(window - exact);
+      else expect(chat.body.max_tokens).toBeLessThanOrEqual(window - exact);
+      if (window - exact < oneStep) expect(counted[i]).toBe(true);
+    }
+    // The ending was decided on an exact count: the prompt that no longer fits went to /tokenize, not to the model.
+    expect(tokenized).toHaveLength(counted.filter(Boolean).length + 1);
+    expect(run.trajectory.exit_status).toBe('exit_context');
+    expect(run.trajectory.error?.code).toBe('context_budget');
   });
 
   it('keeps a smaller user max_tokens under the budget', async () => {
@@ -247,3 +271,8 @@ describe('model client', () => {
     expect(classifyModelError(401, 'Unauthorized')).toBe('fatal');
   });
 });
+
+/** The fake server's count for a request (replay-server.ts approximateTokens): characters / 4. */
+function promptTokens(body: { messages?: unknown; tools?: unknown }): number {
+  return Math.ceil((JSON.stringify(body.messages).length + JSON.stringify(body.tools).length) / 4);
+}
