@@ -10,14 +10,19 @@ import { bashRoundTripSection } from './bash-round-trip.js';
 import { NoDaemonError, checkDaemon, type DaemonStatus } from './docker-check.js';
 import { gradingOverheadSection } from './grading-overhead.js';
 import { pipelineEfficiencySection } from './pipeline-efficiency.js';
-import { reportsSection } from './reports-section.js';
+import { realisticReportSection, reportsSection } from './reports-section.js';
+import { scaleSection } from './scale.js';
+import { toolStepSection } from './tool-step.js';
 import { renderSection, type Section, type SectionResult } from './section.js';
 
 const SECTIONS = {
   grading: gradingOverheadSection,
   shell: bashRoundTripSection,
+  'tool-step': toolStepSection,
   pipeline: pipelineEfficiencySection,
   reports: reportsSection,
+  scale: scaleSection,
+  'report-command': realisticReportSection,
 } satisfies Record<string, Section>;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

@@ -1,9 +1,12 @@
 /**
  * Pipeline efficiency without Docker: N rollouts of the real agent loop through rolloutCell at
- * concurrency C, each in a LocalEnvironment on its own copy of a demo repository, against a model
- * server that answers every chat completion after a fixed latency. Ideal wall time is
- * ceil(N/C) × calls × latency; whatever the run takes beyond that is the harness's own overhead.
+ * concurrency C (1, 4, 16), each in a LocalEnvironment on its own copy of a demo repository, against
+ * a model server that answers every chat completion after a fixed latency (200 ms, 2 s). Ideal wall
+ * time is ceil(N/C) × calls × latency; whatever the run takes beyond that is the harness's own
+ * overhead. The CPU this process and its children (shells, git) used per wall second says whether
+ * the machine's cores were the limit.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +27,6 @@ import { sampleMemoryDuring } from './memory-sampler.js';
 import type { Section, SectionResult } from './section.js';
 import { fmt, median } from './stats.js';
 
-const LATENCY_MS = 200;
 const BASH_TURNS = 3;
 /** Three bash turns, then submit twice (the first shows the review, the second submits). */
 const CALLS_PER_ROLLOUT = BASH_TURNS + 2;
@@ -35,6 +37,27 @@ const BUDGET = { contextTokens: 32768 };
 interface Plan {
   rollouts: number;
   concurrency: number;
+  latencyMs: number;
+}
+
+/** Full runs: two rounds of C rollouts at 200 ms, one round at 2 s (ten seconds of model time). */
+const PLANS: Plan[] = [1, 4, 16].flatMap((concurrency) => [
+  { rollouts: 2 * concurrency, concurrency, latencyMs: 200 },
+  { rollouts: concurrency, concurrency, latencyMs: 2000 },
+]);
+const QUICK_PLANS: Plan[] = [
+  { rollouts: 2, concurrency: 1, latencyMs: 200 },
+  { rollouts: 8, concurrency: 4, latencyMs: 200 },
+];
+/** The 95 % goal, where the cores are not the limit. */
+const GOAL = 0.95;
+
+/** CPU seconds of this process and its reaped children (the shells and git of each environment), from /proc. */
+function cpuSecondsWithChildren(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  // utime, stime, cutime, cstime are fields 14-17 of stat(5); index 11-14 after the command name
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+  return ticks / 100;
 }
 
 function replayScript(instance: SweBenchInstance) {
@@ -59,7 +82,7 @@ async function prepareRepos(root: string, instance: SweBenchInstance, count: num
   return dirs;
 }
 
-async function runRollouts(plan: Plan, instance: SweBenchInstance, client: ModelClient, root: string, repos: string[], firstSeed: number) {
+async function runRollouts(plan: Pick<Plan, 'rollouts' | 'concurrency'>, instance: SweBenchInstance, client: ModelClient, root: string, repos: string[], firstSeed: number) {
   const sandbox = new FakeSandbox((_request, index) => new LocalEnvironment(repos[index]!));
   const layout = new RunLayout(path.join(root, `run-${firstSeed}`));
   const queue = new PQueue({ concurrency: plan.concurrency });
@@ -95,64 +118,104 @@ function checkTrajectories(trajectories: Trajectory[]): void {
 }
 
 /** Where a rollout's time went, from its own stats: the model (latency included), tools, and the rest. */
-function breakdown(trajectories: Trajectory[]): string {
+function breakdown(plan: Plan, trajectories: Trajectory[]): string {
   const ms = (pick: (t: Trajectory) => number) => fmt.ms(median(trajectories.map(pick)) * 1000);
   return (
-    `per rollout (medians): wall ${ms((t) => t.stats.wall_time_s)} = model calls ${ms((t) => t.stats.model_time_s)} ` +
-    `(${CALLS_PER_ROLLOUT} × ${LATENCY_MS} ms latency) + tools ${ms((t) => t.stats.tool_time_s)} + ` +
-    `the rest ${ms((t) => t.stats.wall_time_s - t.stats.model_time_s - t.stats.tool_time_s)} (repo setup, /tokenize, the rest of the agent loop)`
+    `${plan.latencyMs} ms, C=${plan.concurrency}, per rollout (medians): wall ${ms((t) => t.stats.wall_time_s)} = model calls ${ms((t) => t.stats.model_time_s)} ` +
+    `+ tools ${ms((t) => t.stats.tool_time_s)} + the rest ${ms((t) => t.stats.wall_time_s - t.stats.model_time_s - t.stats.tool_time_s)} (repo setup, /tokenize, the agent loop)`
   );
 }
 
+interface Row {
+  plan: Plan;
+  calls: number;
+  wallMs: number;
+  idealMs: number;
+  coresUsed: number;
+  load: number;
+  rssPerRollout: number;
+  trajectories: Trajectory[];
+}
+
+async function measurePlan(plan: Plan, instance: SweBenchInstance, root: string): Promise<Row> {
+  const replay = await startReplayServer(replayScript(instance));
+  const proxy = await startLatencyProxy(replay.url, plan.latencyMs);
+  try {
+    const client = await connectModelClient({ baseUrl: proxy.url });
+    const dir = path.join(root, `${plan.latencyMs}-${plan.concurrency}`);
+    const repos = await prepareRepos(dir, instance, plan.rollouts);
+    const chatsBefore = proxy.chatCompletions();
+    const cpuBefore = cpuSecondsWithChildren();
+    const started = performance.now();
+    const { value: trajectories, memory } = await sampleMemoryDuring(() => runRollouts(plan, instance, client, dir, repos, 1));
+    const wallMs = performance.now() - started;
+    const coresUsed = (cpuSecondsWithChildren() - cpuBefore) / (wallMs / 1000);
+    checkTrajectories(trajectories);
+    return {
+      plan,
+      calls: proxy.chatCompletions() - chatsBefore,
+      wallMs,
+      idealMs: Math.ceil(plan.rollouts / plan.concurrency) * CALLS_PER_ROLLOUT * plan.latencyMs,
+      coresUsed,
+      load: os.loadavg()[0]!,
+      rssPerRollout: (memory.peakRss - memory.baselineRss) / plan.concurrency,
+      trajectories,
+    };
+  } finally {
+    await proxy.close();
+    await replay.close();
+    await rm(path.join(root, `${plan.latencyMs}-${plan.concurrency}`), { recursive: true, force: true });
+  }
+}
+
+/** Cores are the limit when this run used most of them, or other work on the machine already asks for more than there are. */
+function coresLimit(row: Row): string {
+  const cores = os.availableParallelism();
+  if (row.coresUsed >= 0.75 * cores) return `cores (this run used ${row.coresUsed.toFixed(2)})`;
+  if (row.load > cores) return `cores (machine load ${row.load.toFixed(1)} on ${cores})`;
+  return 'not cores';
+}
+
 export const pipelineEfficiencySection: Section = {
-  title: `Pipeline efficiency (rolloutCell + LocalEnvironment, model latency ${LATENCY_MS} ms, no Docker)`,
+  title: 'Pipeline efficiency (rolloutCell + LocalEnvironment, model latency 200 ms and 2 s, no Docker)',
   needs: 'nothing',
   async run(quick): Promise<SectionResult> {
-    const plan: Plan = quick ? { rollouts: 8, concurrency: 4 } : { rollouts: 16, concurrency: 4 };
+    const plans = quick ? QUICK_PLANS : PLANS;
     const instance = demoRows()[0]!;
     const root = await mkdtemp(path.join(os.tmpdir(), 'sera-eval-bench-pipeline-'));
-    const replay = await startReplayServer(replayScript(instance));
-    const proxy = await startLatencyProxy(replay.url, LATENCY_MS);
     try {
-      const client = await connectModelClient({ baseUrl: proxy.url });
-      const repos = await prepareRepos(root, instance, plan.rollouts + 1);
       // one rollout first, untimed, so module loading and JIT warm-up are not counted
-      checkTrajectories(await runRollouts({ rollouts: 1, concurrency: 1 }, instance, client, root, repos.slice(plan.rollouts), 1000));
-      const chatsBefore = proxy.chatCompletions();
-      const started = performance.now();
-      const { value: trajectories, memory } = await sampleMemoryDuring(() =>
-        runRollouts(plan, instance, client, root, repos.slice(0, plan.rollouts), 1),
-      );
-      const wallMs = performance.now() - started;
-      checkTrajectories(trajectories);
-      const calls = proxy.chatCompletions() - chatsBefore;
-      const idealMs = Math.ceil(plan.rollouts / plan.concurrency) * CALLS_PER_ROLLOUT * LATENCY_MS;
-      const perRollout = (bytes: number) => fmt.mib(bytes / plan.concurrency);
+      await measurePlan({ rollouts: 1, concurrency: 1, latencyMs: 0 }, instance, root);
+      const rows: Row[] = [];
+      for (const plan of plans) rows.push(await measurePlan(plan, instance, root));
       return {
-        head: ['N', 'C', 'calls', 'measured wall', 'ideal', 'efficiency', 'RSS Δ / C', 'heap Δ / C'],
-        rows: [
-          [
-            String(plan.rollouts),
-            String(plan.concurrency),
-            String(calls),
-            fmt.ms(wallMs),
-            fmt.ms(idealMs),
-            fmt.percent(idealMs / wallMs),
-            perRollout(memory.peakRss - memory.baselineRss),
-            perRollout(memory.peakHeap - memory.baselineHeap),
-          ],
-        ],
+        head: ['latency', 'N', 'C', 'calls', 'measured wall', 'ideal', 'efficiency', 'goal 95 %', 'overhead / call', 'CPU used', 'limit', 'RSS Δ / C'],
+        rows: rows.map((r) => {
+          const efficiency = r.idealMs / r.wallMs;
+          const rounds = Math.ceil(r.plan.rollouts / r.plan.concurrency) * CALLS_PER_ROLLOUT;
+          return [
+            fmt.ms(r.plan.latencyMs),
+            String(r.plan.rollouts),
+            String(r.plan.concurrency),
+            String(r.calls),
+            fmt.ms(r.wallMs),
+            fmt.ms(r.idealMs),
+            fmt.percent(efficiency),
+            efficiency >= GOAL ? 'met' : 'missed',
+            fmt.ms((r.wallMs - r.idealMs) / rounds),
+            `${r.coresUsed.toFixed(2)} cores`,
+            coresLimit(r),
+            fmt.mib(r.rssPerRollout),
+          ];
+        }),
         notes: [
-          `ideal = ceil(${plan.rollouts}/${plan.concurrency}) × ${CALLS_PER_ROLLOUT} calls × ${LATENCY_MS} ms; harness overhead per model call ≈ ${fmt.ms(
-            (wallMs - idealMs) / (Math.ceil(plan.rollouts / plan.concurrency) * CALLS_PER_ROLLOUT),
-          )} (environment start, agent loop, /tokenize, tools, trajectory writes)`,
-          breakdown(trajectories),
-          `memory: peak − baseline of this process over ${memory.samples} samples, divided by C; the fake model server runs in-process and is included`,
+          `ideal = ceil(N/C) × ${CALLS_PER_ROLLOUT} calls × latency; overhead per call = (wall − ideal) / (ceil(N/C) × ${CALLS_PER_ROLLOUT}) (environment start, agent loop, /tokenize, tools, trajectory writes)`,
+          `CPU used = CPU seconds of this process and its shells and git per wall second; ${os.availableParallelism()} cores`,
+          ...rows.map((r) => breakdown(r.plan, r.trajectories)),
+          'memory: peak − baseline of this process, divided by C; the fake model server runs in-process and is included',
         ],
       };
     } finally {
-      await proxy.close();
-      await replay.close();
       await rm(root, { recursive: true, force: true });
     }
   },

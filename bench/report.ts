@@ -1,9 +1,12 @@
 /**
  * Report benchmark: a 500-instance × 2-context × 3-seed run directory (3,000 graded cells with
- * trajectories), timed through loadRun and each output format. `npm run bench` calls
- * benchReports(); `tsx bench/report.ts` runs it alone.
+ * trajectories), timed through loadRun and each output format; and the `report` command itself, in
+ * its own process, on a realistic run of that size (100-step trajectories with 32K- and 64K-sized
+ * histories): wall time, peak RSS and output size for table, JSON and HTML. `npm run bench` calls
+ * benchReports() and benchRealisticReports(); `tsx bench/report.ts` runs the first alone.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,7 @@ import { loadRun } from '../src/report/load-run.js';
 import { renderHtml } from '../src/report/render-html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from '../src/report/render-text.js';
 import { buildReportView } from '../src/report/report-view.js';
+import { writeRealisticRun } from '../test/support/realistic-run.js';
 import { simulatedCells, writeRunDir } from '../test/support/run-dir-fixture.js';
 import { VERIFIED_JSONL } from '../test/support/shared-datasets.js';
 import { median } from './stats.js';
@@ -87,6 +91,80 @@ export async function benchReports(options: { instances?: number; runs?: number;
       runs,
       detail: name === 'html' ? `${detail}; ${(htmlBytes / 1e6).toFixed(1)} MB` : detail,
     }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface CommandResult {
+  history: string;
+  format: string;
+  wallS: number;
+  peakRssMiB: number;
+  outputBytes: number;
+  /** The command's exit code and the end of its stderr when it failed. */
+  failure?: string;
+}
+
+/** One `sera-eval report` in its own process, under /usr/bin/time for its peak RSS. */
+async function reportCommand(runDir: string, format: string, outFile: string): Promise<Omit<CommandResult, 'history' | 'format'>> {
+  const timeFile = `${outFile}.time`;
+  const out = openSync(outFile, 'w');
+  const started = performance.now();
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', '%M', '-o', timeFile, process.execPath, '--import', 'tsx', path.join(import.meta.dirname, '../src/cli/main.ts'), 'report', runDir, '--format', format],
+      { stdio: ['ignore', out, 'pipe'] },
+    );
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    child.on('exit', resolve);
+  });
+  const wallS = (performance.now() - started) / 1000;
+  closeSync(out);
+  const rssKiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1));
+  return {
+    wallS,
+    peakRssMiB: rssKiB / 1024,
+    outputBytes: statSync(outFile).size,
+    ...(code === 0 ? {} : { failure: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` }),
+  };
+}
+
+/**
+ * `report` on a realistic run: `instances` × 2 contexts × 3 seeds, `steps`-step trajectories, once with
+ * every history 32K-sized and once 64K-sized; each format timed in a fresh process.
+ */
+export async function benchRealisticReports(options: { instances?: number; steps?: number } = {}): Promise<{ results: CommandResult[]; detail: string; baselineRssMiB: number }> {
+  const count = options.instances ?? 500;
+  const steps = options.steps ?? 100;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-report-realistic-'));
+  try {
+    const { ids, dataset } = instances(count);
+    const baseline = await reportCommand('--help', 'table', path.join(dir, 'help.txt'));
+    const results: CommandResult[] = [];
+    const sizes: string[] = [];
+    for (const [history, tokens] of [['32K', 32000], ['64K', 64000]] as const) {
+      const runDir = path.join(dir, `run-${history}`);
+      const written = await writeRealisticRun(runDir, {
+        instanceIds: ids,
+        contexts: ['32k', '64k'],
+        seeds: ['1', '2', '3'],
+        steps,
+        historyTokens: () => tokens,
+        ...(dataset ? { datasetSource: dataset } : {}),
+      });
+      sizes.push(`${history}: ${(written.trajectoryBytes / 2 ** 30).toFixed(2)} GiB of trajectories`);
+      for (const format of ['table', 'json', 'html']) {
+        results.push({ history, format, ...(await reportCommand(runDir, format, path.join(dir, `out-${history}.${format}`))) });
+        await rm(path.join(dir, `out-${history}.${format}`), { force: true });
+      }
+      await rm(runDir, { recursive: true, force: true });
+    }
+    return { results, detail: `${ids.length} instances × 2 contexts × 3 seeds, ${steps} steps per trajectory (${sizes.join(', ')})`, baselineRssMiB: baseline.peakRssMiB };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
