@@ -10,6 +10,7 @@ import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InterruptedError } from '../errors.js';
 import type { Summary } from '../report/summary-schema.js';
+import { writeCellSummary } from '../run-dir/cell-summary.js';
 import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
@@ -147,6 +148,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
             );
           });
     if (!graded) throw new InterruptedError();
+    await writeCellSummary(layout, cell, trajectory);
     const outcome = graded.entry.sera_eval.outcome;
     const note = resumed ? ' (resumed rollout)' : interrupted ? ` (redone: interrupted after ${interrupted.steps.length} steps)` : '';
     progress.finished(outcome, `${cellId(cell)} ${trajectory.exit_status} → ${outcome}${note}`, {

@@ -89,4 +89,8 @@ export class RunLayout {
   instanceReport(cell: CellKey): string {
     return path.join(this.cellDir(cell), 'report.json');
   }
+  /** The rollout's summary for reports (cell-summary.ts), written when the cell finishes. */
+  cellSummary(cell: CellKey): string {
+    return path.join(this.cellDir(cell), 'cell.json');
+  }
 }

@@ -17,6 +17,7 @@ import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js'
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { OutputWriteError } from '../../../src/run-dir/write-errors.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
+import { cellSummaryOf } from '../../../src/run-dir/cell-summary.js';
 import { TrajectorySchema } from '../../../src/run-dir/schemas.js';
 import { demoRow } from '../../support/demo-fixtures.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
@@ -100,6 +101,8 @@ describe('runBenchmark', () => {
     const traj = TrajectorySchema.parse(JSON.parse(readFileSync(path.join(root, 'trajectories/32k/2', `${row.instance_id}.traj.json`), 'utf8')));
     expect(traj.exit_status).toBe('submitted');
     expect(traj.submission).toContain('+    if len(text) > width:');
+    const cellFile = path.join(root, 'evaluation/32k/2', row.instance_id, 'cell.json');
+    expect(JSON.parse(readFileSync(cellFile, 'utf8'))).toEqual(cellSummaryOf(traj));
     const predictions = readFileSync(path.join(root, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(predictions.map((p) => `${p.context}/${p.seed}`)).toEqual(['32k/1', '32k/2', '64k/1', '64k/2']);
     // the 32k budget on a 64k endpoint is enforced by counting the prompt with /tokenize
