@@ -11,6 +11,7 @@ import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InterruptedError } from '../errors.js';
 import type { Summary } from '../report/summary-schema.js';
 import { writeCellSummary } from '../run-dir/cell-summary.js';
+import { BackgroundCloser } from './background-close.js';
 import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
@@ -87,6 +88,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
   // runCell awaits them. Queued tasks see the aborted signal and throw InterruptedError instead.
   const signal = deps.signal ? { signal: deps.signal } : {};
   const predictions = new Map<string, Prediction>();
+  const closer = new BackgroundCloser();
   // Set when a cell fails the run itself (its directory no longer writable): nothing more starts.
   // Set inside the queued task, before p-queue starts the next one.
   let stopped = false;
@@ -118,6 +120,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
           {
             sandbox,
             layout,
+            closer,
             ...signal,
             ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
           },
@@ -143,7 +146,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }
         : await grading.add(async () => {
             if (deps.signal?.aborted || stopped) throw new InterruptedError();
-            return gradeCell(input, { sandbox, layout, settings: options.grading, ...signal, onRetry: () => progress.retried() }).catch(
+            return gradeCell(input, { sandbox, layout, settings: options.grading, closer, ...signal, onRetry: () => progress.retried() }).catch(
               stopOnFailure,
             );
           });
@@ -162,6 +165,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof InterruptedError));
     if (failure) throw failure.reason;
   } finally {
+    await closer.drain();
     progress.stop();
     // after a failure, the first error is the one to report, not a second write failing the same way
     await writePredictions(layout, [...predictions.values()]).catch((err: unknown) => {

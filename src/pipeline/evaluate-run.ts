@@ -18,6 +18,7 @@ import { Progress, type ProgressSink } from './progress.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { inScope, scopedInstances } from './shards-scope.js';
+import { BackgroundCloser } from './background-close.js';
 
 export interface EvaluateOptions {
   layout: RunLayout;
@@ -67,6 +68,7 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
 
   const progress = new Progress('evaluate', predictions.length, deps.progress);
   const queue = new PQueue({ concurrency: options.workers });
+  const closer = new BackgroundCloser();
   const onAbort = () => queue.clear();
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   // A cell never fails (gradeCell records any failure as its result); what does escape is the run
@@ -86,6 +88,7 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
               sandbox,
               layout,
               settings: options.grading,
+              closer,
               ...(deps.signal ? { signal: deps.signal } : {}),
               onRetry: () => progress.retried(),
             },
@@ -102,6 +105,7 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
     }
     await queue.onIdle();
   } finally {
+    await closer.drain();
     deps.signal?.removeEventListener('abort', onAbort);
     progress.stop();
   }

@@ -17,6 +17,7 @@ import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { reusableReport, writeCellFiles } from './cell-store.js';
 import { retryInfrastructure, signalOf } from './retry.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
+import { closeEnvironment, type BackgroundCloser } from './background-close.js';
 
 export interface GradeCellInput {
   cell: CellKey;
@@ -40,6 +41,8 @@ export interface GradeCellDeps {
   settings: GradingSettings;
   signal?: AbortSignal;
   onRetry?: (err: InfrastructureError) => void;
+  /** Removes the container off the critical path; without one, grading waits for the removal. */
+  closer?: BackgroundCloser;
 }
 
 export interface GradedCell {
@@ -75,7 +78,7 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
               ...signalOf(deps),
             });
           } finally {
-            await env.close();
+            await closeEnvironment(env, deps.closer);
           }
         },
         {

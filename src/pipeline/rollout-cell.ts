@@ -25,6 +25,7 @@ import {
   readTrajectoryLog,
   type TrajectoryFileWriter,
 } from '../run-dir/trajectory-log.js';
+import { closeEnvironment, type BackgroundCloser } from './background-close.js';
 import { retryInfrastructure, signalOf } from './retry.js';
 
 export interface RolloutInput {
@@ -47,6 +48,8 @@ export interface RolloutDeps {
   attempts?: number;
   retryBaseDelayMs?: number;
   onRetry?: () => void;
+  /** Removes the container off the critical path; without one, the rollout waits for the removal. */
+  closer?: BackgroundCloser;
   /** Where trajectory bytes go. @default layoutWriter(layout) */
   writer?: TrajectoryFileWriter;
 }
@@ -111,7 +114,7 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
             log: fileTrajectorySink(logFile, writer),
           });
         } finally {
-          await env.close();
+          await closeEnvironment(env, deps.closer);
         }
       },
       {

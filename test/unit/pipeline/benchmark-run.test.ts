@@ -120,6 +120,37 @@ describe('runBenchmark', () => {
     expect(resumed.resolved_ids).toEqual(summary.resolved_ids);
   });
 
+  it('removes containers off the critical path: the next rollout starts during the last removal, the run ends after all', async () => {
+    server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }] });
+    const client = await connectModelClient({ baseUrl: server.url });
+    const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
+    const events: string[] = [];
+    const sandbox = new FakeSandbox(async (request: SandboxRequest) => {
+      events.push(`start ${request.purpose} ${request.cell.seed}`);
+      const env =
+        request.purpose === 'grading'
+          ? new FakeEnvironment((argv) => (argv[1] === '/eval.sh' ? { output: passingLog } : { output: 'applied' }))
+          : await (async () => {
+              const dir = mkdtempSync(path.join(tmpdir(), 'rollout-'));
+              await materializeRepo(demoRepoSourceDir(row.repo), path.join(dir, 'repo'));
+              return new LocalEnvironment(path.join(dir, 'repo'));
+            })();
+      const close = env.close.bind(env);
+      env.close = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await close();
+        events.push(`removed ${request.purpose} ${request.cell.seed}`);
+      };
+      return env;
+    });
+    await runBenchmark(
+      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), concurrency: 1, evalWorkers: 1 },
+      { sandbox, progress: silent },
+    );
+    expect(events.indexOf('start rollout 2')).toBeLessThan(events.indexOf('removed rollout 1'));
+    expect(events.filter((e) => e.startsWith('removed'))).toHaveLength(4);
+  });
+
   it('reports rollouts whose container never starts as infrastructure, and redoes them on resume', async () => {
     server = await startFakeModelServer({ conversations: [{ match: row.problem_statement, turns: fixTurns }] });
     const client = await connectModelClient({ baseUrl: server.url });
