@@ -19,5 +19,9 @@ const script = ReplayScriptSchema.parse({
   conversations: [{ match: args.match, turns: [...Array.from({ length: args.steps - 2 }, (_, i) => bash(i)), submit, submit] }],
 });
 const replay = await startReplayServer(script);
+// the replay server records every request for tests to inspect; here that would be every conversation, kept
+setInterval(() => {
+  replay.requests.length = 0;
+}, 1000).unref();
 const proxy = await startLatencyProxy(replay.url, args.latencyMs);
 process.stdout.write(`${proxy.url}\n`);
