@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadRun } from '../src/report/load-run.js';
-import { renderHtml } from '../src/report/render-html.js';
+import { writeHtmlPage } from '../src/report/render-html.js';
 import { renderCsv, renderJson, renderMarkdown, renderTable } from '../src/report/render-text.js';
 import { buildReportView } from '../src/report/report-view.js';
 import { writeRealisticRun } from '../test/support/realistic-run.js';
@@ -80,9 +80,15 @@ export async function benchReports(options: { instances?: number; runs?: number;
       samples.json!.push((await time(() => renderJson(view.value))).ms);
       samples.markdown!.push((await time(() => renderMarkdown(view.value))).ms);
       samples.csv!.push((await time(() => renderCsv(view.value))).ms);
-      const html = await time(() => renderHtml(view.value, loaded.value));
+      const html = await time(async () => {
+        let bytes = 0;
+        await writeHtmlPage(view.value, loaded.value, {}, (text) => {
+          bytes += Buffer.byteLength(text);
+        });
+        return bytes;
+      });
       samples.html!.push(html.ms);
-      htmlBytes = Buffer.byteLength(html.value);
+      htmlBytes = html.value;
     }
     const detail = `${ids.length} instances × 2 contexts × 3 seeds = ${cells.length} cells, ${options.steps ?? 10} steps per trajectory`;
     return Object.entries(samples).map(([name, values]) => ({

@@ -21,6 +21,8 @@ export interface InstanceInfo {
   repo: string;
   problemStatement: string | undefined;
   goldPatch: string | undefined;
+  /** Where "all instances" leads: the list on the same page, or the index of a report directory. */
+  backHref: string;
 }
 
 export function verdictBadge(verdict: CellVerdict['verdict'], exitStatus?: string): string {
@@ -107,7 +109,7 @@ export function instanceSection(info: InstanceInfo, cells: readonly InstanceCell
     : '<aside class="gold"><h3>Gold patch</h3><p>not available</p></aside>';
   return (
     `<section class="instance" id="${info.anchor}" data-instance="${escapeHtml(info.instanceId)}">` +
-    `<p><a href="#instances">← all instances</a></p><h2>${escapeHtml(info.instanceId)}</h2><p class="repo">${escapeHtml(info.repo)}</p>` +
+    `<p><a href="${escapeHtml(info.backHref)}">← all instances</a></p><h2>${escapeHtml(info.instanceId)}</h2><p class="repo">${escapeHtml(info.repo)}</p>` +
     `${problem}<div class="side-by-side"><div class="cells">${cells.map(cellHtml).join('')}</div>${gold}</div></section>`
   );
 }

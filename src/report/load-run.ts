@@ -1,13 +1,16 @@
 /**
  * Everything a report needs from a run directory (DESIGN.md §4), read and validated once.
  * Missing optional parts (trajectories for evaluate-only runs, a gold dataset) are simply absent.
+ * Rollouts are read as their per-cell summaries (cell.json, src/run-dir/cell-summary.ts), never every
+ * trajectory whole: the HTML report reads one instance's trajectories at a time (`readTrajectory`).
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { RunLayout } from '../run-dir/layout.js';
+import { readCellSummary, type RolloutSummary } from '../run-dir/cell-summary.js';
+import { RunLayout, type CellKey } from '../run-dir/layout.js';
 import {
   ImageLedgerSchema,
   InstanceReportSchema,
@@ -23,11 +26,11 @@ import { readJsonFile, readJsonlFile } from './read-validated.js';
 import { readShardImages, readShardPredictions, shardsInProgress } from './shard-status.js';
 import { repoFromInstanceId, type CellReport, type InstanceRow } from './verdicts.js';
 
-export interface TrajectoryRecord {
+export interface RolloutRecord {
   instanceId: string;
   context: string;
   seed: string;
-  trajectory: Trajectory;
+  rollout: RolloutSummary;
 }
 
 export interface RunData {
@@ -36,7 +39,8 @@ export interface RunData {
   rows: InstanceRow[];
   cells: CellReport[];
   predictions: Prediction[];
-  trajectories: TrajectoryRecord[];
+  /** Every finished rollout, as its summary. */
+  rollouts: RolloutRecord[];
   /**
    * False while the run is in progress (or was interrupted): it has not written its final
    * report.json since it last (re)started. Cells without a report are then pending.
@@ -83,25 +87,37 @@ async function loadCells(layout: RunLayout): Promise<CellReport[]> {
   return Promise.all(jobs);
 }
 
-async function loadTrajectories(layout: RunLayout): Promise<TrajectoryRecord[]> {
-  const jobs: Promise<TrajectoryRecord>[] = [];
+/** Summaries read this many at a time: a run from before cell.json falls back to whole trajectories. */
+const SUMMARY_READS_AT_ONCE = 16;
+
+async function loadRollouts(layout: RunLayout): Promise<RolloutRecord[]> {
+  const keys: CellKey[] = [];
   for (const context of await subdirs(layout.trajectoriesDir)) {
     for (const seed of await subdirs(path.join(layout.trajectoriesDir, context))) {
       const dir = path.join(layout.trajectoriesDir, context, seed);
       for (const name of (await readdir(dir)).filter((n) => n.endsWith('.traj.json')).sort()) {
-        const instanceId = name.slice(0, -'.traj.json'.length);
-        jobs.push(
-          readJsonFile(path.join(dir, name), TrajectorySchema, 'a sera-eval.trajectory/1 file').then((trajectory) => ({
-            instanceId,
-            context,
-            seed,
-            trajectory,
-          })),
-        );
+        keys.push({ instanceId: name.slice(0, -'.traj.json'.length), context, seed });
       }
     }
   }
-  return Promise.all(jobs);
+  const records: RolloutRecord[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < keys.length) {
+      const key = keys[next++]!;
+      const summary = await readCellSummary(layout, key);
+      if (summary) records.push({ ...key, rollout: summary.rollout });
+    }
+  };
+  await Promise.all(Array.from({ length: SUMMARY_READS_AT_ONCE }, worker));
+  return records.sort((a, b) => `${a.context}/${a.seed}/${a.instanceId}`.localeCompare(`${b.context}/${b.seed}/${b.instanceId}`));
+}
+
+/** One cell's whole trajectory, validated; undefined when the cell has none. */
+export async function readTrajectory(run: Pick<RunData, 'root'>, cell: CellKey): Promise<Trajectory | undefined> {
+  const file = new RunLayout(run.root).trajectory(cell);
+  if (!existsSync(file)) return undefined;
+  return readJsonFile(file, TrajectorySchema, 'a sera-eval.trajectory/1 file');
 }
 
 async function loadGoldRows(file: string | undefined, ids: ReadonlySet<string>): Promise<Map<string, z.infer<typeof GoldRowSchema>>> {
@@ -139,7 +155,7 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
       : []),
     ...(await readShardPredictions(runDir)),
   ];
-  const [cells, trajectories] = await Promise.all([loadCells(layout), loadTrajectories(layout)]);
+  const [cells, rollouts] = await Promise.all([loadCells(layout), loadRollouts(layout)]);
 
   const ids = new Set(manifest.instance_ids);
   if (ids.size === 0) {
@@ -151,7 +167,7 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
   const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
   const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : await readShardImages(runDir);
-  return { root: runDir, manifest, rows, cells, predictions, trajectories, inProgress: (await shardsInProgress(runDir)) ?? (await runInProgress(layout)), goldPatches, problemStatements, images };
+  return { root: runDir, manifest, rows, cells, predictions, rollouts, inProgress: (await shardsInProgress(runDir)) ?? (await runInProgress(layout)), goldPatches, problemStatements, images };
 }
 
 /** The end of test_output.txt kept per cell; the file in the run directory has the rest. */

@@ -1,9 +1,13 @@
 /**
- * The HTML report: ONE self-contained file (inline CSS, JS and SVG; nothing fetched), with the
- * rate tables, a chart per repository × context, the nightly trend when a history is given, an
- * instance list, and a page per instance (shown by a small router on the URL fragment).
+ * The HTML report (inline CSS, JS and SVG; nothing fetched): the rate tables, a chart per repository ×
+ * context, the nightly trend when a history is given, an instance list, and a page per instance. Either
+ * one self-contained file (instance pages shown by a small router on the URL fragment), or, for runs
+ * whose instances make that file hundreds of MB, a directory: a small index page plus one file per
+ * instance. Both are written piece by piece, one instance's trajectories read at a time.
  */
-import type { RunData } from './load-run.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readTrajectory, type RunData } from './load-run.js';
 import { escapeHtml } from './html-escape.js';
 import { seedBarsChart, trendChart } from './html-charts.js';
 import { instanceSection, verdictBadge, type InstanceCell } from './html-instance.js';
@@ -87,12 +91,13 @@ function instanceList(
   anchors: Map<string, string>,
   view: ReportView,
   exitStatusOf: (v: CellVerdict) => string | undefined,
+  href: (anchor: string) => string,
 ): string {
   const cellLabels = view.contexts.flatMap((c) => view.seeds.map((s) => `${c}/${s}`));
   const head = `<thead><tr><th>Instance</th><th>Repository</th>${cellLabels.map((l) => `<th>${escapeHtml(l)}</th>`).join('')}</tr></thead>`;
   const rows = [...byInstance].map(([id, verdicts]) => {
     const badges = verdicts.map((v) => `<td>${verdictBadge(v.verdict, exitStatusOf(v))}</td>`).join('');
-    return `<tr><td><a href="#${anchors.get(id)}">${escapeHtml(id)}</a></td><td>${escapeHtml(verdicts[0]?.repo ?? '')}</td>${badges}</tr>`;
+    return `<tr><td><a href="${href(anchors.get(id) as string)}">${escapeHtml(id)}</a></td><td>${escapeHtml(verdicts[0]?.repo ?? '')}</td>${badges}</tr>`;
   });
   return (
     `<h2 id="instances">Instances (${byInstance.size})</h2><input id="filter" type="search" placeholder="filter by id, repository or verdict">` +
@@ -100,49 +105,126 @@ function instanceList(
   );
 }
 
-export function renderHtml(view: ReportView, run: RunData, options: HtmlOptions = {}): string {
-  const key = (v: Pick<CellVerdict, 'context' | 'seed' | 'instanceId'>): string => `${v.context}\u0000${v.seed}\u0000${v.instanceId}`;
-  const entries = new Map(run.cells.map((c) => [key(c), c.entry]));
-  const trajectories = new Map(run.trajectories.map((t) => [key(t), t.trajectory]));
-  const patches = predictedPatches(run);
-  const byInstance = instancesByVerdict(view);
-  const anchors = new Map([...byInstance.keys()].map((id, i) => [id, `inst-${i}`]));
-  const sections = [...byInstance].map(([id, verdicts]) => {
-    const cells: InstanceCell[] = verdicts.map((v) => ({
-      verdict: v,
-      entry: entries.get(key(v)),
-      patch: cellPatch(patches, v),
-      trajectory: trajectories.get(key(v)),
-      testOutput: options.testOutputs?.get(`${v.context}/${v.seed}/${v.instanceId}`),
-    }));
-    const info = {
-      anchor: anchors.get(id) as string,
-      instanceId: id,
-      repo: verdicts[0]?.repo ?? '',
-      problemStatement: run.problemStatements.get(id),
-      goldPatch: run.goldPatches.get(id),
-    };
-    return instanceSection(info, cells);
-  });
-  const activity = activityGrid(view);
-  const seeds = seedsGrid(view);
-  const flaky = view.seedStats
-    .filter((s) => s.flaky.length > 0)
-    .map((s) => `<p class="flaky">flaky${s.context === '-' ? '' : ` @ ${escapeHtml(s.context)}`}: ${s.flaky.map((id) => `<a href="#${anchors.get(id)}">${escapeHtml(id)}</a>`).join(' ')}</p>`)
-    .join('');
-  const seedsHtml = seeds ? `<h2 id="seeds">Across seeds</h2>${gridHtml(seeds, 'seeds')}${flaky}<p>${escapeHtml(SEEDS_NOTE)}</p>` : '';
-  const history = options.history ?? [];
-  const trend =
-    history.length > 0 ? `<h2>Nightly trend</h2><div class="charts">${view.contexts.map((c) => trendChart(history, c)).join('')}</div>` : '';
+/** What the overview and the instance pages share: the cells' reports, patches and test outputs, by cell. */
+class InstancePages {
+  readonly byInstance: Map<string, CellVerdict[]>;
+  readonly anchors: Map<string, string>;
+  private readonly entries: Map<string, InstanceCell['entry']>;
+  private readonly exitStatuses: Map<string, string>;
+  private readonly patches: ReturnType<typeof predictedPatches>;
+
+  constructor(
+    private readonly view: ReportView,
+    private readonly run: RunData,
+    private readonly options: HtmlOptions,
+  ) {
+    this.entries = new Map(run.cells.map((c) => [key(c), c.entry]));
+    this.exitStatuses = new Map(run.rollouts.map((r) => [key(r), r.rollout.exit_status]));
+    this.patches = predictedPatches(run);
+    this.byInstance = instancesByVerdict(view);
+    this.anchors = new Map([...this.byInstance.keys()].map((id, i) => [id, `inst-${i}`]));
+  }
+
+  exitStatusOf(v: CellVerdict): string | undefined {
+    return this.exitStatuses.get(key(v));
+  }
+
+  /** One instance's section; its trajectories are read now, so only one instance's are in memory at a time. */
+  async section(id: string, backHref: string): Promise<string> {
+    const verdicts = this.byInstance.get(id) ?? [];
+    const cells: InstanceCell[] = [];
+    for (const v of verdicts) {
+      cells.push({
+        verdict: v,
+        entry: this.entries.get(key(v)),
+        patch: cellPatch(this.patches, v),
+        trajectory: await readTrajectory(this.run, v),
+        testOutput: this.options.testOutputs?.get(`${v.context}/${v.seed}/${v.instanceId}`),
+      });
+    }
+    return instanceSection(
+      {
+        anchor: this.anchors.get(id) as string,
+        instanceId: id,
+        repo: verdicts[0]?.repo ?? '',
+        problemStatement: this.run.problemStatements.get(id),
+        goldPatch: this.run.goldPatches.get(id),
+        backHref,
+      },
+      cells,
+    );
+  }
+
+  /** The overview: run card, rates, charts, trend and the instance list, linking each instance to `href(anchor)`. */
+  overview(href: (anchor: string) => string): string {
+    const { view } = this;
+    const activity = activityGrid(view);
+    const seeds = seedsGrid(view);
+    const flaky = view.seedStats
+      .filter((s) => s.flaky.length > 0)
+      .map((s) => `<p class="flaky">flaky${s.context === '-' ? '' : ` @ ${escapeHtml(s.context)}`}: ${s.flaky.map((id) => `<a href="${href(this.anchors.get(id) as string)}">${escapeHtml(id)}</a>`).join(' ')}</p>`)
+      .join('');
+    const seedsHtml = seeds ? `<h2 id="seeds">Across seeds</h2>${gridHtml(seeds, 'seeds')}${flaky}<p>${escapeHtml(SEEDS_NOTE)}</p>` : '';
+    const history = this.options.history ?? [];
+    const trend =
+      history.length > 0 ? `<h2>Nightly trend</h2><div class="charts">${view.contexts.map((c) => trendChart(history, c)).join('')}</div>` : '';
+    const title = escapeHtml(reportTitle(view));
+    return (
+      `<div id="overview"><h1>${title}</h1><section id="run-card"><h2>Run card</h2><ul>${view.card.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></section>` +
+      `${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
+      `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
+      `${seedsHtml}${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
+      `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(this.byInstance, this.anchors, view, (v) => this.exitStatusOf(v), href)}</div>`
+    );
+  }
+}
+
+function key(v: Pick<CellVerdict, 'context' | 'seed' | 'instanceId'>): string {
+  return `${v.context}\u0000${v.seed}\u0000${v.instanceId}`;
+}
+
+function pageHead(view: ReportView, bodyClass?: string): string {
   const title = escapeHtml(reportTitle(view));
   return (
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${title}</title><style>${STYLE}</style></head><body>` +
-    `<div id="overview"><h1>${title}</h1><section id="run-card"><h2>Run card</h2><ul>${view.card.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul></section>` +
-    `${reportPreamble(view).map((l) => `<p class="preamble">${escapeHtml(l)}</p>`).join('')}` +
-    `<h2>Resolve rate (% per seed: mean ± sample std)</h2>${gridHtml(ratesGrid(view), 'rates')}` +
-    `${seedsHtml}${activity ? `<h2>Rollouts per context (means per rollout)</h2>${gridHtml(activity, 'activity')}` : ''}` +
-    `<h2>Per repository and context</h2>${chartsHtml(view)}${trend}${instanceList(byInstance, anchors, view, (v) => trajectories.get(key(v))?.exit_status)}</div>` +
-    `${sections.join('\n')}<script>${SCRIPT}</script></body></html>\n`
+    `<title>${title}</title><style>${STYLE}</style></head><body${bodyClass ? ` class="${bodyClass}"` : ''}>`
   );
+}
+
+/**
+ * The report as one page, written piece by piece (the overview, then each instance's section as its
+ * trajectories are read), so no string holds the whole report: a full study's page runs to hundreds of
+ * MB. For such runs `writeHtmlDirectory` is the one to open.
+ */
+export async function writeHtmlPage(view: ReportView, run: RunData, options: HtmlOptions, write: (text: string) => unknown): Promise<void> {
+  const pages = new InstancePages(view, run, options);
+  await write(pageHead(view) + pages.overview((anchor) => `#${anchor}`));
+  let first = true;
+  for (const id of pages.byInstance.keys()) {
+    await write((first ? '' : '\n') + (await pages.section(id, '#instances')));
+    first = false;
+  }
+  await write(`<script>${SCRIPT}</script></body></html>\n`);
+}
+
+/** Where `writeHtmlDirectory` puts each instance's page, relative to the index. */
+export function instancePagePath(anchor: string): string {
+  return `instances/${anchor}.html`;
+}
+
+/**
+ * The report as a small index page (`index.html`: the overview and the instance list) plus one page
+ * per instance under `instances/`, written one at a time: the index stays a few MB at 3,000 cells.
+ * @returns the number of files written
+ */
+export async function writeHtmlDirectory(view: ReportView, run: RunData, options: HtmlOptions, dir: string): Promise<number> {
+  const pages = new InstancePages(view, run, options);
+  await mkdir(path.join(dir, 'instances'), { recursive: true });
+  await writeFile(path.join(dir, 'index.html'), `${pageHead(view)}${pages.overview(instancePagePath)}<script>${SCRIPT}</script></body></html>\n`);
+  for (const [id] of pages.byInstance) {
+    const anchor = pages.anchors.get(id) as string;
+    const section = await pages.section(id, '../index.html#instances');
+    await writeFile(path.join(dir, instancePagePath(anchor)), `${pageHead(view, 'instance-view')}${section}</body></html>\n`);
+  }
+  return pages.byInstance.size + 1;
 }

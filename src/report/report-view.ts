@@ -73,19 +73,19 @@ function meanRecall(run: RunData, verdicts: readonly CellVerdict[], patches: Rea
 }
 
 function contextActivity(run: RunData, context: string): ContextActivity | undefined {
-  const trajectories = run.trajectories.filter((t) => t.context === context).map((t) => t.trajectory);
-  if (trajectories.length === 0) return undefined;
+  const rollouts = run.rollouts.filter((t) => t.context === context).map((t) => t.rollout);
+  if (rollouts.length === 0) return undefined;
   const exitStatuses: Record<string, number> = {};
-  for (const t of trajectories) exitStatuses[t.exit_status] = (exitStatuses[t.exit_status] ?? 0) + 1;
+  for (const t of rollouts) exitStatuses[t.exit_status] = (exitStatuses[t.exit_status] ?? 0) + 1;
   return {
     context,
-    rollouts: trajectories.length,
+    rollouts: rollouts.length,
     exitStatuses,
-    meanSteps: mean(trajectories.map((t) => t.steps.length)),
-    meanPromptTokens: mean(trajectories.map((t) => t.stats.prompt_tokens)),
-    meanCompletionTokens: mean(trajectories.map((t) => t.stats.completion_tokens)),
-    meanModelTimeS: mean(trajectories.map((t) => t.stats.model_time_s)),
-    meanToolTimeS: mean(trajectories.map((t) => t.stats.tool_time_s)),
+    meanSteps: mean(rollouts.map((t) => t.steps)),
+    meanPromptTokens: mean(rollouts.map((t) => t.stats.prompt_tokens)),
+    meanCompletionTokens: mean(rollouts.map((t) => t.stats.completion_tokens)),
+    meanModelTimeS: mean(rollouts.map((t) => t.stats.model_time_s)),
+    meanToolTimeS: mean(rollouts.map((t) => t.stats.tool_time_s)),
   };
 }
 

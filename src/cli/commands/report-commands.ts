@@ -12,10 +12,11 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
     .command('report')
     .summary('resolve rates per repository × context (mean ± std over seeds), exit statuses, patch recall')
     .argument('<run-dir>', 'a results/<run-id> directory')
-    .option('--format <format>', 'table, json, markdown, csv or html (one self-contained file)', 'table')
+    .option('--format <format>', 'table, json, markdown, csv or html (one self-contained file, or with --out-dir a directory)', 'table')
     .option('--dataset <jsonl>', 'SWE-bench JSONL with gold patches for patch recall (default: the run\'s dataset file)')
     .option('--history <jsonl>', 'nightly history file drawn as a trend in the HTML report')
-    .action((runDir: string, opts: { format: string; dataset?: string; history?: string }) =>
+    .option('--out-dir <dir>', 'html: write index.html and one page per instance here (for large runs) instead of one page to stdout')
+    .action((runDir: string, opts: { format: string; dataset?: string; history?: string; outDir?: string }) =>
       schedule(async () => {
         await warnIncompleteShards([runDir], io);
         return reportCommand({ runDir, ...opts } as Parameters<typeof reportCommand>[0], io);
