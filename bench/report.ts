@@ -6,7 +6,7 @@
  * benchReports() and benchRealisticReports(); `tsx bench/report.ts` runs the first alone.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,13 +107,25 @@ export interface CommandResult {
   format: string;
   wallS: number;
   peakRssMiB: number;
+  /** stdout, or for html the index page. */
   outputBytes: number;
+  /** html: every file of the report directory. */
+  totalBytes?: number;
   /** The command's exit code and the end of its stderr when it failed. */
   failure?: string;
 }
 
 /** One `sera-eval report` in its own process, under /usr/bin/time for its peak RSS. */
+function directoryBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
+}
+
+/** html goes to a directory (--out-dir `<outFile>.d`): the index page and one page per instance. */
 async function reportCommand(runDir: string, format: string, outFile: string): Promise<Omit<CommandResult, 'history' | 'format'>> {
+  const outDir = `${outFile}.d`;
+  const extra = format === 'html' ? ['--out-dir', outDir] : [];
   const timeFile = `${outFile}.time`;
   const out = openSync(outFile, 'w');
   const started = performance.now();
@@ -121,7 +133,7 @@ async function reportCommand(runDir: string, format: string, outFile: string): P
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(
       '/usr/bin/time',
-      ['-f', '%M', '-o', timeFile, process.execPath, '--import', 'tsx', path.join(import.meta.dirname, '../src/cli/main.ts'), 'report', runDir, '--format', format],
+      ['-f', '%M', '-o', timeFile, process.execPath, '--import', 'tsx', path.join(import.meta.dirname, '../src/cli/main.ts'), 'report', runDir, '--format', format, ...extra],
       { stdio: ['ignore', out, 'pipe'] },
     );
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -135,7 +147,8 @@ async function reportCommand(runDir: string, format: string, outFile: string): P
   return {
     wallS,
     peakRssMiB: rssKiB / 1024,
-    outputBytes: statSync(outFile).size,
+    outputBytes: format === 'html' && existsSync(outDir) ? statSync(path.join(outDir, 'index.html')).size : statSync(outFile).size,
+    ...(format === 'html' && existsSync(outDir) ? { totalBytes: directoryBytes(outDir) } : {}),
     ...(code === 0 ? {} : { failure: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` }),
   };
 }
@@ -167,6 +180,7 @@ export async function benchRealisticReports(options: { instances?: number; steps
       for (const format of ['table', 'json', 'html']) {
         results.push({ history, format, ...(await reportCommand(runDir, format, path.join(dir, `out-${history}.${format}`))) });
         await rm(path.join(dir, `out-${history}.${format}`), { force: true });
+        await rm(path.join(dir, `out-${history}.${format}.d`), { recursive: true, force: true });
       }
       await rm(runDir, { recursive: true, force: true });
     }

@@ -42,7 +42,7 @@ export const realisticReportSection: Section = {
           r.format,
           fmt.s(r.wallS),
           `${r.peakRssMiB.toFixed(0)} MiB`,
-          r.failure ?? `${(r.outputBytes / 1e6).toFixed(2)} MB`,
+          r.failure ?? `${(r.outputBytes / 1e6).toFixed(2)} MB${r.totalBytes === undefined ? '' : ` index, ${(r.totalBytes / 1e6).toFixed(0)} MB in all`}`,
           r.format === 'html' ? '< 10 s, index < 5 MB' : '< 3 s, < 300 MB',
           met ? 'yes' : 'no',
         ];
