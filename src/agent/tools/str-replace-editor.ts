@@ -9,7 +9,7 @@
  */
 import type { Environment } from '../../environment/environment.js';
 import { countOccurrences, expandTabs, pyLen, pyList, pyPathString, pyStrRepr, splitLines } from '../python-text.js';
-import { findTwoLevels, pathKind, readText, shellCwd, writeText, type TextEncoding } from './editor-files.js';
+import { findTwoLevels, pathKind, readText, shellCwd, writeText, type PathKind, type TextEncoding } from './editor-files.js';
 import { parseEditorArguments, type EditorArguments } from './editor-arguments.js';
 import { makeListing, maybeTruncate, MAX_RESPONSE_LEN, SNIPPET_LINES } from './editor-listing.js';
 import { pythonFilemap } from './python-filemap.js';
@@ -24,11 +24,11 @@ export async function runStrReplaceEditor(env: Environment, values: Record<strin
 
 async function editorCommand(env: Environment, args: EditorArguments): Promise<string> {
   const path = pyPathString(args.path);
-  const invalid = await validatePath(env, args.command, path);
-  if (invalid !== undefined) return invalid;
+  const checked = await validatePath(env, args.command, path);
+  if ('invalid' in checked) return checked.invalid;
   switch (args.command) {
     case 'view':
-      return view(env, path, args.viewRange);
+      return view(env, path, checked.kind, args.viewRange);
     case 'create':
       if (args.fileText === undefined) return print('Parameter `file_text` is required for command: create');
       return create(env, path, args.fileText);
@@ -49,20 +49,25 @@ async function editorCommand(env: Environment, args: EditorArguments): Promise<s
   }
 }
 
-async function validatePath(env: Environment, command: string, path: string): Promise<string | undefined> {
+/**
+ * The script's `validate_path`. The kind it found is what `view` then branches on: the script stats
+ * the path twice within one action, which reads the same; here that is one round trip to the container.
+ */
+async function validatePath(env: Environment, command: string, path: string): Promise<{ invalid: string } | { kind: PathKind }> {
+  const invalid = (message: string) => ({ invalid: print(message) });
   if (!path.startsWith('/')) {
     const suggested = pyPathString(`${await shellCwd(env)}/${path}`);
-    return print(`The path ${path} is not an absolute path, it should start with \`/\`. Maybe you meant ${suggested}?`);
+    return invalid(`The path ${path} is not an absolute path, it should start with \`/\`. Maybe you meant ${suggested}?`);
   }
   const kind = await pathKind(env, path);
-  if (kind === 'missing' && command !== 'create') return print(`The path ${path} does not exist. Please provide a valid path.`);
+  if (kind === 'missing' && command !== 'create') return invalid(`The path ${path} does not exist. Please provide a valid path.`);
   if (kind !== 'missing' && command === 'create') {
-    return print(`File already exists at: ${path}. Cannot overwrite files using command \`create\`.`);
+    return invalid(`File already exists at: ${path}. Cannot overwrite files using command \`create\`.`);
   }
   if (kind === 'dir' && command !== 'view') {
-    return print(`The path ${path} is a directory and only the \`view\` command can be used on directories`);
+    return invalid(`The path ${path} is a directory and only the \`view\` command can be used on directories`);
   }
-  return undefined;
+  return { kind };
 }
 
 function pathSuffix(path: string): string {
@@ -71,8 +76,8 @@ function pathSuffix(path: string): string {
   return dot > 0 && dot < name.length - 1 ? name.slice(dot) : '';
 }
 
-async function view(env: Environment, path: string, viewRange: [number, number] | undefined): Promise<string> {
-  if ((await pathKind(env, path)) === 'dir') {
+async function view(env: Environment, path: string, kind: PathKind, viewRange: [number, number] | undefined): Promise<string> {
+  if (kind === 'dir') {
     if (viewRange) return print('The `view_range` parameter is not allowed when `path` points to a directory.');
     const { stdout, hadStderr } = await findTwoLevels(env, path);
     if (hadStderr) return '';

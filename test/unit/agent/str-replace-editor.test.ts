@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runStrReplaceEditor } from '../../../src/agent/tools/str-replace-editor.js';
 import { TRUNCATED_MESSAGE } from '../../../src/agent/tools/editor-listing.js';
 import { makeTempRepo, type TempRepo } from './temp-repo.js';
@@ -22,6 +22,14 @@ beforeEach(async () => {
 afterEach(async () => repo.cleanup());
 
 describe('str_replace_editor view', () => {
+  it('checks the path once per action: one command in the container, then the file read', async () => {
+    const exec = vi.spyOn(repo.env, 'exec');
+    const read = vi.spyOn(repo.env, 'readFile');
+    await edit({ command: 'view', path: '/testbed/b.txt' });
+    expect(exec).toHaveBeenCalledTimes(1);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
   it('lists a file with cat -n numbering and expanded tabs', async () => {
     expect(await edit({ command: 'view', path: '/testbed/a.py' })).toBe(
       "Here's the result of running `cat -n` on /testbed/a.py:\n     1\timport os\n     2\t\n     3\tdef f(x):\n" +
