@@ -157,7 +157,7 @@ async function reportCommand(runDir: string, format: string, outFile: string): P
  * `report` on a realistic run: `instances` × 2 contexts × 3 seeds, `steps`-step trajectories, once with
  * every history 32K-sized and once 64K-sized; each format timed in a fresh process.
  */
-export async function benchRealisticReports(options: { instances?: number; steps?: number } = {}): Promise<{ results: CommandResult[]; detail: string; baselineRssMiB: number }> {
+export async function benchRealisticReports(options: { instances?: number; steps?: number } = {}): Promise<{ results: CommandResult[]; detail: string; baselineRssMiB: number; baselineWallS: number }> {
   const count = options.instances ?? 500;
   const steps = options.steps ?? 100;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-report-realistic-'));
@@ -184,7 +184,7 @@ export async function benchRealisticReports(options: { instances?: number; steps
       }
       await rm(runDir, { recursive: true, force: true });
     }
-    return { results, detail: `${ids.length} instances × 2 contexts × 3 seeds, ${steps} steps per trajectory (${sizes.join(', ')})`, baselineRssMiB: baseline.peakRssMiB };
+    return { results, detail: `${ids.length} instances × 2 contexts × 3 seeds, ${steps} steps per trajectory (${sizes.join(', ')})`, baselineRssMiB: baseline.peakRssMiB, baselineWallS: baseline.wallS };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

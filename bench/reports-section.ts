@@ -31,7 +31,7 @@ export const realisticReportSection: Section = {
   title: 'The report command on a realistic 500 × 2 × 3 run (100-step trajectories, 32K- and 64K-sized histories)',
   needs: 'nothing',
   async run(quick): Promise<SectionResult> {
-    const { results, detail, baselineRssMiB } = await benchRealisticReports(quick ? { instances: 20, steps: 100 } : {});
+    const { results, detail, baselineRssMiB, baselineWallS } = await benchRealisticReports(quick ? { instances: 20, steps: 100 } : {});
     return {
       head: ['histories', 'format', 'wall', 'peak RSS', 'output', 'target', 'met'],
       rows: results.map((r) => {
@@ -47,7 +47,7 @@ export const realisticReportSection: Section = {
           met ? 'yes' : 'no',
         ];
       }),
-      notes: [detail, `each row is one process (node + tsx); node with tsx alone peaks at ${baselineRssMiB.toFixed(0)} MiB (\`--help\`)`],
+      notes: [detail, `each row is one process (node + tsx); node with tsx alone takes ${fmt.s(baselineWallS)} and peaks at ${baselineRssMiB.toFixed(0)} MiB (\`--help\`), both included`],
     };
   },
 };

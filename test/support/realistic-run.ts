@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderInstanceTemplate, SYSTEM_TEMPLATE } from '../../src/agent/sera-templates.js';
 import { RunLayout } from '../../src/run-dir/layout.js';
+import { cellSummaryOf } from '../../src/run-dir/cell-summary.js';
 import type { Trajectory } from '../../src/run-dir/schemas.js';
 import { DEFAULT_PATCH, simulatedCells, writeRunDir } from './run-dir-fixture.js';
 
@@ -21,6 +22,8 @@ export interface RealisticRunSpec {
   historyTokens: (context: string) => number;
   datasetSource?: string;
   model?: string;
+  /** Write each cell's cell.json as `run` does when a cell finishes; false: a run from before cell.json. @default true */
+  cellSummaries?: boolean;
 }
 
 const PROBLEM = 'Calling `Model.objects.bulk_update()` with a field whose `db_column` differs from its name raises FieldError.\n'.repeat(12);
@@ -111,6 +114,7 @@ export async function writeRealisticRun(root: string, spec: RealisticRunSpec): P
     const file = layout.trajectory(key);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
+    if (spec.cellSummaries !== false) await writeFile(layout.cellSummary(key), `${JSON.stringify(cellSummaryOf(trajectory), null, 2)}\n`);
   }
   return { root, trajectoryBytes };
 }
