@@ -1,0 +1,135 @@
+/**
+ * `--sandbox kubernetes`: one pod per rollout and per grading, placed by the cluster's scheduler.
+ * Pods are deleted in every ending: close(), a failed start, the process's signal handler, and a
+ * later run's removeLeftovers (by the run-id label). They carry no finalizers.
+ */
+import { CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import { InfrastructureError, InterruptedError } from '../../errors.js';
+import type { Environment } from '../environment.js';
+import { EnvironmentUnavailableError } from '../environment.js';
+import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
+import { quantityValue, type KubernetesSandboxConfig } from './kubernetes-config.js';
+import { KubernetesEnvironment, apiMessage, apiStatusCode, deletePod } from './kubernetes-environment.js';
+import { networkPolicyStatus, type NetworkPolicyStatus } from './network-policy.js';
+import { SANDBOX_CONTAINER, podManifest, runLabelSelector } from './pod-manifest.js';
+import { waitForPodRunning } from './pod-start.js';
+
+const WORKDIR = '/testbed';
+const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** kubeconfig from the given file, else KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
+export function loadKubeConfig(config: Pick<KubernetesSandboxConfig, 'kubeconfig' | 'context'>): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
+  else kubeConfig.loadFromDefault();
+  if (config.context) kubeConfig.setCurrentContext(config.context);
+  if (!kubeConfig.getCurrentCluster()) {
+    throw new InfrastructureError('kubernetes_unconfigured', 'no Kubernetes cluster configured: set KUBECONFIG, ~/.kube/config, or run in a pod with a service account');
+  }
+  return kubeConfig;
+}
+
+export interface KubernetesSandboxOptions {
+  runId: string;
+  config: KubernetesSandboxConfig;
+  /** @default loadKubeConfig(config) */
+  kubeConfig?: KubeConfig;
+}
+
+export class KubernetesSandboxProvider implements SandboxProvider {
+  readonly kubeConfig: KubeConfig;
+  private readonly core: CoreV1Api;
+  private readonly live = new Set<string>();
+
+  constructor(private readonly options: KubernetesSandboxOptions) {
+    this.kubeConfig = options.kubeConfig ?? loadKubeConfig(options.config);
+    this.core = this.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  /** The kubelet pulls per imagePullPolicy when a pod starts; a pull that fails is the pod's start failure. */
+  async prepareImage(): Promise<void> {}
+
+  /** @throws InfrastructureError (the API's reason), EnvironmentUnavailableError ('oom' when OOM-killed), InterruptedError */
+  async start(request: SandboxRequest): Promise<Environment> {
+    if (request.signal?.aborted) throw new InterruptedError();
+    const { config, runId } = this.options;
+    const manifest = podManifest(config, { runId, image: request.image, cell: request.cell, purpose: request.purpose, attempt: request.attempt, workdir: WORKDIR });
+    const name = manifest.metadata!.name!;
+    try {
+      await this.core.createNamespacedPod({ namespace: config.namespace, body: manifest });
+    } catch (err) {
+      if (apiStatusCode(err) === 409) {
+        // A pod of an earlier, killed attempt by the same name: gone first, then ours.
+        await deletePod(this.core, config.namespace, name);
+        throw new EnvironmentUnavailableError(`pod ${name} was left by an earlier attempt and has been deleted: ${apiMessage(err)}`, { cause: err });
+      }
+      throw new EnvironmentUnavailableError(`could not create pod ${name} in namespace ${config.namespace}: ${apiMessage(err)}`, { cause: err });
+    }
+    this.live.add(name);
+    const forget = (): void => void this.live.delete(name);
+    try {
+      await waitForPodRunning({
+        kubeConfig: this.kubeConfig,
+        core: this.core,
+        namespace: config.namespace,
+        name,
+        timeoutS: config.startTimeoutS,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (err) {
+      await deletePod(this.core, config.namespace, name).catch(() => undefined);
+      forget();
+      throw err;
+    }
+    return new KubernetesEnvironment({
+      kubeConfig: this.kubeConfig,
+      core: this.core,
+      namespace: config.namespace,
+      pod: name,
+      container: SANDBOX_CONTAINER,
+      workdir: WORKDIR,
+      memoryLimitBytes: config.limits.memory ? quantityValue(config.limits.memory) : null,
+      onClosed: forget,
+    });
+  }
+
+  /** Deletes every pod labelled with this run's id (a killed earlier process's); returns how many. */
+  async removeLeftovers(): Promise<number> {
+    const { namespace } = this.options.config;
+    const labelSelector = runLabelSelector(this.options.runId);
+    try {
+      const pods = await this.core.listNamespacedPod({ namespace, labelSelector });
+      if (pods.items.length === 0) return 0;
+      await this.core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 });
+      return pods.items.length;
+    } catch (err) {
+      throw new InfrastructureError('kubernetes_unreachable', `cannot list or delete pods in namespace ${namespace} (${this.kubeConfig.getCurrentCluster()?.server}): ${apiMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** Whether the deny-all NetworkPolicy that the pods' no-network label relies on exists, for run.json. */
+  networkPolicy(): Promise<NetworkPolicyStatus> {
+    return networkPolicyStatus(this.kubeConfig.makeApiClient(NetworkingV1Api), this.options.config.namespace);
+  }
+
+  /** On SIGINT/SIGTERM/SIGHUP, delete this run's pods; returns the uninstaller. */
+  installCleanup(options: { reraise: boolean }): () => void {
+    const handlers = new Map<NodeJS.Signals, () => void>();
+    const uninstall = (): void => {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    };
+    for (const signal of CLEANUP_SIGNALS) {
+      const handler = (): void => {
+        const { namespace } = this.options.config;
+        void Promise.allSettled([...this.live].map((name) => deletePod(this.core, namespace, name))).finally(() => {
+          if (!options.reraise) return;
+          uninstall();
+          process.kill(process.pid, signal);
+        });
+      };
+      handlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+    return uninstall;
+  }
+}

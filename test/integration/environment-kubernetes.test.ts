@@ -1,0 +1,128 @@
+/**
+ * The kubernetes sandbox through the real @kubernetes/client-node against the fake API server
+ * (test/support/fake-kubernetes/), whose pods are local Docker containers: the Environment
+ * contract over the exec websocket, start failures with the kubelet's reasons, cleanup by label.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfrastructureError } from '../../src/errors.js';
+import { KubernetesSandboxConfigSchema, type KubernetesSandboxConfig } from '../../src/environment/kubernetes/kubernetes-config.js';
+import { KubernetesSandboxProvider } from '../../src/environment/kubernetes/kubernetes-sandbox.js';
+import { NO_DIMENSION } from '../../src/run-dir/layout.js';
+import { requireDocker } from '../support/docker.js';
+import { describeEnvironmentContract } from '../support/environment-contract.js';
+import { FakeKubernetesApi } from '../support/fake-kubernetes/fake-kubernetes-api.js';
+import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
+
+const { available, docker } = await requireDocker();
+
+describe.skipIf(!available)('kubernetes sandbox (client-node against the fake API server)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sera-eval-k8s-'));
+  const runId = `k8s-contract-${randomBytes(4).toString('hex')}`;
+  let api: FakeKubernetesApi;
+  let kubeconfig: string;
+  let started = 0;
+
+  const provider = (overrides: Partial<KubernetesSandboxConfig> = {}, id = runId) =>
+    new KubernetesSandboxProvider({ runId: id, config: KubernetesSandboxConfigSchema.parse({ kubeconfig, imagePullPolicy: 'Never', startTimeoutS: 60, ...overrides }) });
+  const request = (image = CONTRACT_IMAGE) => ({
+    image,
+    cell: { instanceId: `contract__repo-${++started}`, context: NO_DIMENSION, seed: NO_DIMENSION },
+    purpose: 'rollout' as const,
+    attempt: 1,
+  });
+
+  beforeAll(async () => {
+    await buildContractImage(docker);
+    api = await FakeKubernetesApi.start({ docker });
+    kubeconfig = api.writeKubeconfig(dir);
+  });
+  afterAll(async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describeEnvironmentContract('KubernetesEnvironment', { create: () => provider().start(request()) });
+
+  it('spoke v5.channel.k8s.io for every exec, and deleted every pod it closed', () => {
+    expect(api.execProtocols.length).toBeGreaterThan(20);
+    expect(new Set(api.execProtocols)).toEqual(new Set(['v5.channel.k8s.io']));
+    expect(api.podNames()).toEqual([]);
+  });
+
+  it('reports a missing image with the kubelet reason as infrastructure, and deletes the pod', async () => {
+    const startedAt = Date.now();
+    const failure = await provider({ imagePullPolicy: 'IfNotPresent', startTimeoutS: 3 })
+      .start(request('sera-eval-test/never-built:latest'))
+      .catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(InfrastructureError);
+    expect((failure as InfrastructureError).code).toBe('image_unavailable');
+    expect((failure as Error).message).toMatch(/did not start within 3 s: ImagePullBackOff: Back-off pulling image "sera-eval-test\/never-built:latest"/);
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    const never = await provider().start(request('sera-eval-test/never-built:latest')).catch((err: unknown) => err);
+    expect(never).toMatchObject({ code: 'image_unavailable', message: expect.stringContaining('ErrImageNeverPull') });
+    expect(api.podNames()).toEqual([]);
+  });
+
+  it('removeLeftovers deletes the pods labelled with its run id and no others', async () => {
+    const mine = provider({}, `${runId}-leftovers`);
+    const other = provider({}, `${runId}-other`);
+    await mine.start(request());
+    await mine.start(request());
+    const kept = await other.start(request());
+    expect(await mine.removeLeftovers()).toBe(2);
+    expect(api.podNames()).toHaveLength(1);
+    expect(await mine.removeLeftovers()).toBe(0);
+    expect((await kept.run('echo still here')).output).toBe('still here\n');
+    await kept.close();
+    expect(api.podNames()).toEqual([]);
+  });
+
+  it('records whether the deny-all NetworkPolicy is present', async () => {
+    const subject = provider();
+    expect(await subject.networkPolicy()).toBe('absent');
+    const { createNetworkPolicy } = await import('../../src/environment/kubernetes/network-policy.js');
+    const { NetworkingV1Api } = await import('@kubernetes/client-node');
+    const networking = subject.kubeConfig.makeApiClient(NetworkingV1Api);
+    expect(await createNetworkPolicy(networking, 'default')).toBe('created');
+    expect(await createNetworkPolicy(networking, 'default')).toBe('exists');
+    expect(await subject.networkPolicy()).toBe('present');
+  });
+});
+
+describe.skipIf(!available)('kubernetes sandbox over v4.channel.k8s.io (no CLOSE frame for stdin)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sera-eval-k8s-v4-'));
+  let api: FakeKubernetesApi;
+
+  beforeAll(async () => {
+    await buildContractImage(docker);
+    api = await FakeKubernetesApi.start({ docker, subprotocols: ['v4.channel.k8s.io'] });
+  });
+  afterAll(async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes and reads files, runs the shell with a long command, and reads exit codes', async () => {
+    const config = KubernetesSandboxConfigSchema.parse({ kubeconfig: api.writeKubeconfig(dir), imagePullPolicy: 'Never' });
+    const env = await new KubernetesSandboxProvider({ runId: 'k8s-v4', config }).start({
+      image: CONTRACT_IMAGE,
+      cell: { instanceId: 'v4__repo-1', context: NO_DIMENSION, seed: NO_DIMENSION },
+      purpose: 'grading',
+      attempt: 1,
+    });
+    try {
+      const binary = Buffer.from(Array.from({ length: 30_000 }, (_, i) => i % 256));
+      await env.writeFile('/testbed/nested/blob.bin', binary);
+      expect(Buffer.compare(await env.readFile('/testbed/nested/blob.bin'), binary)).toBe(0);
+      expect((await env.run(`echo ${'z'.repeat(9000)} | wc -c`)).output).toBe('9001\n');
+      expect(await env.exec(['bash', '-c', 'echo out; echo err >&2; exit 7'])).toMatchObject({ output: 'out\nerr\n', exitCode: 7 });
+    } finally {
+      await env.close();
+    }
+    expect(new Set(api.execProtocols)).toEqual(new Set(['v4.channel.k8s.io']));
+  });
+});
