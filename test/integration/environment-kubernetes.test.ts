@@ -12,6 +12,7 @@ import { InfrastructureError } from '../../src/errors.js';
 import { KubernetesSandboxConfigSchema, type KubernetesSandboxConfig } from '../../src/environment/kubernetes/kubernetes-config.js';
 import { KubernetesSandboxProvider } from '../../src/environment/kubernetes/kubernetes-sandbox.js';
 import { NO_DIMENSION } from '../../src/run-dir/layout.js';
+import { runCli } from '../support/cli-runner.js';
 import { requireDocker } from '../support/docker.js';
 import { describeEnvironmentContract } from '../support/environment-contract.js';
 import { FakeKubernetesApi } from '../support/fake-kubernetes/fake-kubernetes-api.js';
@@ -124,5 +125,31 @@ describe.skipIf(!available)('kubernetes sandbox over v4.channel.k8s.io (no CLOSE
       await env.close();
     }
     expect(new Set(api.execProtocols)).toEqual(new Set(['v4.channel.k8s.io']));
+  });
+});
+
+describe.skipIf(!available)('sera-eval k8s setup against the fake API server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sera-eval-k8s-setup-'));
+  let api: FakeKubernetesApi;
+  beforeAll(async () => {
+    api = await FakeKubernetesApi.start({ docker });
+  });
+  afterAll(async () => {
+    await api?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the deny-all NetworkPolicy from harness/kubernetes once, then finds it present', async () => {
+    const kubeconfig = api.writeKubeconfig(dir);
+    const first = await runCli(['k8s', 'setup', '--namespace', 'evals', '--kubeconfig', kubeconfig]);
+    expect(first).toMatchObject({ code: 0, stdout: 'networkpolicy/sera-eval-deny-all created in namespace evals\n' });
+    const again = await runCli(['k8s', 'setup', '--namespace', 'evals', '--kubeconfig', kubeconfig]);
+    expect(again).toMatchObject({ code: 0, stdout: 'networkpolicy/sera-eval-deny-all already present in namespace evals\n' });
+    expect(api.requests.filter((r) => r === 'POST /apis/networking.k8s.io/v1/namespaces/evals/networkpolicies')).toHaveLength(2);
+  });
+
+  it('refuses a bad namespace or a missing kubeconfig with exit 2', async () => {
+    expect(await runCli(['k8s', 'setup', '--namespace', 'Evals', '--kubeconfig', api.writeKubeconfig(dir)])).toMatchObject({ code: 2, stderr: expect.stringContaining('--namespace: expected a lowercase DNS label') });
+    expect(await runCli(['k8s', 'setup', '--kubeconfig', join(dir, 'nope')])).toMatchObject({ code: 2, stderr: expect.stringContaining(`kubeconfig ${join(dir, 'nope')}`) });
   });
 });

@@ -5,6 +5,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
 import { registerK8sJob } from './k8s-job.js';
 import { registerPlan } from './plan.js';
+import { registerK8sSetup } from './k8s-setup.js';
 import { registerReplay } from './replay.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerRun } from './run.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command, io: CliIo, schedule: Schedule
   registerWork(program, io, schedule);
   registerK8sJob(commandGroup(program, 'k8s', 'Kubernetes: manifests for running sera-eval on a cluster'), io, schedule);
   registerSlurmArray(commandGroup(program, 'slurm', 'Slurm: batch scripts for running sera-eval on a cluster'), io, schedule);
+  registerK8sSetup(commandGroup(program, 'k8s', 'Kubernetes: manifests for running sera-eval on a cluster'), io, schedule);
 }
 
 /** A parent command such as `k8s`, shared by the subcommands that several modules add to it. */

@@ -4,7 +4,7 @@
  * later run's removeLeftovers (by the run-id label). They carry no finalizers.
  */
 import { CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
-import { InfrastructureError, InterruptedError } from '../../errors.js';
+import { InfrastructureError, InputError, InterruptedError, errorMessage } from '../../errors.js';
 import type { Environment } from '../environment.js';
 import { EnvironmentUnavailableError } from '../environment.js';
 import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
@@ -20,9 +20,16 @@ const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** kubeconfig from the given file, else KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
 export function loadKubeConfig(config: Pick<KubernetesSandboxConfig, 'kubeconfig' | 'context'>): KubeConfig {
   const kubeConfig = new KubeConfig();
-  if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
-  else kubeConfig.loadFromDefault();
-  if (config.context) kubeConfig.setCurrentContext(config.context);
+  try {
+    if (config.kubeconfig) kubeConfig.loadFromFile(config.kubeconfig);
+    else kubeConfig.loadFromDefault();
+  } catch (err) {
+    throw new InputError(`kubeconfig ${config.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config'}: ${errorMessage(err)}`, { cause: err });
+  }
+  if (config.context) {
+    if (!kubeConfig.getContextObject(config.context)) throw new InputError(`kubeconfig: no context named ${config.context}; known: ${kubeConfig.getContexts().map((c) => c.name).join(', ')}`);
+    kubeConfig.setCurrentContext(config.context);
+  }
   if (!kubeConfig.getCurrentCluster()) {
     throw new InfrastructureError('kubernetes_unconfigured', 'no Kubernetes cluster configured: set KUBECONFIG, ~/.kube/config, or run in a pod with a service account');
   }
