@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfrastructureError } from '../../src/errors.js';
 import { KubernetesSandboxConfigSchema, type KubernetesSandboxConfig } from '../../src/environment/kubernetes/kubernetes-config.js';
 import { KubernetesSandboxProvider } from '../../src/environment/kubernetes/kubernetes-sandbox.js';
+import type { KubernetesEnvironment } from '../../src/environment/kubernetes/kubernetes-environment.js';
+import { EnvironmentUnavailableError } from '../../src/environment/environment.js';
 import { NO_DIMENSION } from '../../src/run-dir/layout.js';
 import { runCli } from '../support/cli-runner.js';
 import { requireDocker } from '../support/docker.js';
@@ -66,6 +68,30 @@ describe.skipIf(!available)('kubernetes sandbox (client-node against the fake AP
     const never = await provider().start(request('sera-eval-test/never-built:latest')).catch((err: unknown) => err);
     expect(never).toMatchObject({ code: 'image_unavailable', message: expect.stringContaining('ErrImageNeverPull') });
     expect(api.podNames()).toEqual([]);
+  });
+
+  it('reports a command the kernel killed at the pod memory limit as oom, naming the limit', async () => {
+    const env = await provider({ limits: { memory: '64Mi' } }).start(request());
+    try {
+      const failure = await env.run('head -c 300M /dev/zero | tail -n 1 > /dev/null').catch((err: unknown) => err);
+      expect(failure).toMatchObject({ code: 'oom', message: expect.stringContaining('out of memory at 64 MiB') });
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('reports a pod evicted under a running shell as unavailable with the kubelet message', async () => {
+    const env = (await provider().start(request())) as KubernetesEnvironment;
+    try {
+      expect((await env.run('echo before')).output).toBe('before\n');
+      await api.evict(env.name, 'The node was low on resource: ephemeral-storage. ');
+      const failure = await env.run('echo after').catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(EnvironmentUnavailableError);
+      expect((failure as Error).message).toMatch(/is not running: Evicted: The node was low on resource: ephemeral-storage/);
+    } finally {
+      await env.close();
+    }
+    expect(api.podNames()).not.toContain(env.name);
   });
 
   it('removeLeftovers deletes the pods labelled with its run id and no others', async () => {

@@ -89,6 +89,16 @@ export class FakeKubernetesApi {
     return [...this.pods.values()].map((pod) => pod.manifest.metadata!.name!);
   }
 
+  /** What the kubelet does under node pressure: the container is killed, the pod stays as Failed/Evicted. */
+  async evict(name: string, message: string): Promise<void> {
+    const pod = [...this.pods.values()].find((p) => p.manifest.metadata!.name === name);
+    if (!pod) throw new Error(`no pod ${name} to evict`);
+    const container = pod.container;
+    pod.container = undefined;
+    await container?.remove({ force: true });
+    this.update(pod, { ...pod.manifest.status, phase: 'Failed', reason: 'Evicted', message });
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.starting]);
     for (const watcher of this.watchers) watcher.response.end();
@@ -206,10 +216,10 @@ export class FakeKubernetesApi {
     this.requests.push(`${req.method} ${url.pathname}`);
     const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
     const pod = match ? this.pods.get(podKey(match[1]!, match[2]!)) : undefined;
-    if (!pod?.container) {
-      const text = JSON.stringify(status(404, 'NotFound', match ? `pods "${match[2]}" not found` : 'the server could not find the requested resource'));
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-      return;
+    if (!pod) return refuse(socket, 404, 'Not Found', status(404, 'NotFound', match ? `pods "${match[2]}" not found` : 'the server could not find the requested resource'));
+    if (!pod.container) {
+      const phase = pod.manifest.status?.phase ?? 'Pending';
+      return refuse(socket, 400, 'Bad Request', status(400, 'BadRequest', `cannot exec into a container in a completed pod; current phase is ${phase}`));
     }
     const container = pod.container;
     this.sockets.handleUpgrade(req, socket, head, (ws) => {
@@ -245,6 +255,11 @@ export class FakeKubernetesApi {
   private fail(res: ServerResponse, code: number, reason: string, message: string): void {
     if (!res.headersSent) json(res, code, status(code, reason, message));
   }
+}
+
+function refuse(socket: import('node:net').Socket, code: number, text: string, body: object): void {
+  const json = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
 }
 
 function status(code: number, reason: string, message: string): object {
