@@ -1,5 +1,6 @@
 /**
- * A Kubernetes API server for tests (never a user feature): the calls the kubernetes sandbox makes,
+ * A Kubernetes API server for tests (never a user feature), over TLS with a bearer token as a real
+ * one is reached: the calls the kubernetes sandbox makes,
  * answered as the real API answers them, so the real `@kubernetes/client-node` runs its real code
  * paths against it. Pods are backed by local Docker containers (docker-pods.ts); exec speaks the
  * channel.k8s.io websocket subprotocols (exec-channels.ts).
@@ -8,10 +9,13 @@
  * networkpolicies create / get; pods/exec. Anything else is a 404 Status, so a new call the sandbox
  * starts making fails loudly here instead of passing against a friendlier fake.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
@@ -31,6 +35,9 @@ export interface FakeKubernetesOptions {
   subprotocols?: readonly string[];
 }
 
+/** The bearer token every request must carry, as the kubeconfig's user presents it. */
+const TOKEN = 'sera-eval-test-token';
+
 export class FakeKubernetesApi {
   readonly id = randomBytes(4).toString('hex');
   /** Every request as `METHOD path`, for tests that check which calls were made. */
@@ -45,10 +52,14 @@ export class FakeKubernetesApi {
   private readonly server: Server;
   private readonly sockets: WebSocketServer;
 
+  private readonly certificate: string;
+
   private constructor(private readonly options: FakeKubernetesOptions) {
     const offered = options.subprotocols ?? SUBPROTOCOLS;
     this.sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => offered.find((p) => protocols.has(p)) ?? false });
-    this.server = createServer((req, res) => void this.handle(req, res).catch((err: unknown) => this.fail(res, 500, 'InternalError', String(err))));
+    const { key, cert } = selfSignedCertificate();
+    this.certificate = cert;
+    this.server = createServer({ key, cert }, (req, res) => void this.handle(req, res).catch((err: unknown) => this.fail(res, 500, 'InternalError', String(err))));
     this.server.on('upgrade', (req, socket, head) => void this.upgrade(req, socket as import('node:net').Socket, head));
   }
 
@@ -59,7 +70,7 @@ export class FakeKubernetesApi {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** A kubeconfig file pointing at this server, written into `dir`. */
@@ -71,10 +82,9 @@ export class FakeKubernetesApi {
         'apiVersion: v1',
         'kind: Config',
         'clusters:',
-        // client-node refuses plain http unless TLS verification is off: the fake serves http on loopback.
-        `- name: fake\n  cluster:\n    server: ${this.url}\n    insecure-skip-tls-verify: true`,
+        `- name: fake\n  cluster:\n    server: ${this.url}\n    certificate-authority-data: ${Buffer.from(this.certificate).toString('base64')}`,
         'users:',
-        '- name: tester\n  user:\n    token: test-token',
+        `- name: tester\n  user:\n    token: ${TOKEN}`,
         'contexts:',
         '- name: fake\n  context:\n    cluster: fake\n    user: tester\n    namespace: default',
         'current-context: fake',
@@ -112,6 +122,7 @@ export class FakeKubernetesApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, this.url);
     this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? '?watch' : ''}`);
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) return this.fail(res, 401, 'Unauthorized', 'Unauthorized');
     const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname);
     const policies = /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies(?:\/([^/]+))?$/.exec(url.pathname);
     if (pods) {
@@ -214,6 +225,7 @@ export class FakeKubernetesApi {
   private async upgrade(req: IncomingMessage, socket: import('node:net').Socket, head: Buffer): Promise<void> {
     const url = new URL(req.url!, this.url);
     this.requests.push(`${req.method} ${url.pathname}`);
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) return refuse(socket, 401, 'Unauthorized', status(401, 'Unauthorized', 'Unauthorized'));
     const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
     const pod = match ? this.pods.get(podKey(match[1]!, match[2]!)) : undefined;
     if (!pod) return refuse(socket, 404, 'Not Found', status(404, 'NotFound', match ? `pods "${match[2]}" not found` : 'the server could not find the requested resource'));
@@ -254,6 +266,18 @@ export class FakeKubernetesApi {
 
   private fail(res: ServerResponse, code: number, reason: string, message: string): void {
     if (!res.headersSent) json(res, code, status(code, reason, message));
+  }
+}
+
+/** A key and a self-signed certificate for 127.0.0.1, which the kubeconfig names as its CA. */
+function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sera-eval-fake-k8s-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=fake-kube-apiserver',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
