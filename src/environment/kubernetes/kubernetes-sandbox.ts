@@ -119,7 +119,7 @@ export class KubernetesSandboxProvider implements SandboxProvider {
     return networkPolicyStatus(this.kubeConfig.makeApiClient(NetworkingV1Api), this.options.config.namespace);
   }
 
-  /** On SIGINT/SIGTERM/SIGHUP, delete this run's pods; returns the uninstaller. */
+  /** On SIGINT/SIGTERM/SIGHUP, delete this run's pods (this shard's, when shards label their own id); returns the uninstaller. */
   installCleanup(options: { reraise: boolean }): () => void {
     const handlers = new Map<NodeJS.Signals, () => void>();
     const uninstall = (): void => {
@@ -128,7 +128,9 @@ export class KubernetesSandboxProvider implements SandboxProvider {
     for (const signal of CLEANUP_SIGNALS) {
       const handler = (): void => {
         const { namespace } = this.options.config;
-        void Promise.allSettled([...this.live].map((name) => deletePod(this.core, namespace, name))).finally(() => {
+        // By label as well as by name: a pod whose create call is still under way is not in `live` yet.
+        const byLabel = this.core.deleteCollectionNamespacedPod({ namespace, labelSelector: runLabelSelector(this.options.runId), gracePeriodSeconds: 0 });
+        void Promise.allSettled([byLabel, ...[...this.live].map((name) => deletePod(this.core, namespace, name))]).finally(() => {
           if (!options.reraise) return;
           uninstall();
           process.kill(process.pid, signal);
