@@ -146,7 +146,9 @@ describe.skipIf(!available)('kubernetes sandbox over v4.channel.k8s.io (no CLOSE
       await env.writeFile('/testbed/nested/blob.bin', binary);
       expect(Buffer.compare(await env.readFile('/testbed/nested/blob.bin'), binary)).toBe(0);
       expect((await env.run(`echo ${'z'.repeat(9000)} | wc -c`)).output).toBe('9001\n');
-      expect(await env.exec(['bash', '-c', 'echo out; echo err >&2; exit 7'])).toMatchObject({ output: 'out\nerr\n', exitCode: 7 });
+      // Merged in the pod, in the order written (channels 1 and 2 would promise no order between them).
+      const result = await env.exec(['bash', '-c', 'for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done; exit 7']);
+      expect(result).toMatchObject({ output: 'out1\nerr1\nout2\nerr2\nout3\nerr3\nout4\nerr4\nout5\nerr5\n', exitCode: 7 });
     } finally {
       await env.close();
     }

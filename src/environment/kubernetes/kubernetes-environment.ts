@@ -10,7 +10,8 @@ import { HarnessError, InterruptedError, errorMessage } from '../../errors.js';
 import type { Environment, ExecOptions, ExecResult, RunOptions, RunResult } from '../environment.js';
 import { EnvironmentUnavailableError, FileNotFoundError, outOfMemoryMessage } from '../environment.js';
 import { decodeUtf8 } from '../docker/capped-output.js';
-import { PersistentShell } from '../docker/persistent-shell.js';
+import { startDockerShell } from '../docker/persistent-shell.js';
+import { sweAgentStartupLines, type ShellSession } from '../shell-session.js';
 import { KILL_PROCESS_TREE_SCRIPT } from '../docker/process-tree.js';
 import { packTar, unpackTar } from '../docker/tar.js';
 import { SIGKILL_EXIT, execInPod, type PodExecOptions, type PodExecResult, type PodTarget } from './pod-exec.js';
@@ -20,7 +21,8 @@ import { podTtyHost } from './pod-tty.js';
 /** SWE-agent's bash tool default (sera-agent.md §1.4). */
 const DEFAULT_RUN_TIMEOUT_S = 300;
 const DEFAULT_EXEC_OUTPUT_BYTES = 32 * 1024 * 1024;
-const SHELL_ENV = { TERM: 'dumb', PAGER: 'cat', GIT_PAGER: 'cat' };
+/** SWE-agent's session set-up, as DockerEnvironment runs it. */
+const SHELL_STARTUP = sweAgentStartupLines(['/root/.bashrc']);
 /** GNU tar reads whole 10 KiB records and stops at the end-of-archive blocks, with or without EOF. */
 const TAR_RECORD = 10_240;
 const FILE_OUTPUT_CAP = 2 * 1024 ** 3;
@@ -34,7 +36,7 @@ export interface PodHandle extends PodTarget {
 }
 
 export class KubernetesEnvironment implements Environment {
-  private shell: PersistentShell | undefined;
+  private shell: ShellSession | undefined;
   private shellQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private oomKillsSeen = 0;
@@ -62,15 +64,14 @@ export class KubernetesEnvironment implements Environment {
     return result;
   }
 
-  private async liveShell(): Promise<PersistentShell> {
+  private async liveShell(): Promise<ShellSession> {
     if (this.shell?.alive) return this.shell;
     const host = {
-      // PersistentShell only calls `container.exec`, which the pod's tty adapter answers.
+      // The Docker shell only calls `container.exec`, which the pod's tty adapter answers.
       container: podTtyHost(this.pod) as unknown as Dockerode.Container,
-      writeFile: (path: string, content: string) => this.writeFile(path, content),
       killProcessTree: (pid: number, includeRoot: boolean) => this.killProcessTree(pid, includeRoot),
     };
-    this.shell = await this.guard('starting the shell', () => PersistentShell.start(host, this.pod.workdir, SHELL_ENV));
+    this.shell = await this.guard('starting the shell', () => startDockerShell(host, this.pod.workdir, SHELL_STARTUP));
     return this.shell;
   }
 

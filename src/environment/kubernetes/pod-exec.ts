@@ -49,11 +49,16 @@ export class PodExecError extends Error {
   }
 }
 
-/** The exec subresource has no working directory or environment: a tiny sh prologue sets both. */
-export function wrapCommand(argv: string[], options: Pick<PodExecOptions, 'cwd' | 'env' | 'timeoutS'>): string[] {
+/**
+ * The exec subresource has no working directory or environment: a tiny sh prologue sets both. Merged
+ * output is merged in the pod (2>&1), since stdout and stderr on channels 1 and 2 would arrive in no
+ * promised order.
+ */
+export function wrapCommand(argv: string[], options: Pick<PodExecOptions, 'cwd' | 'env' | 'timeoutS' | 'separateStderr'>): string[] {
   const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`);
   const timed = options.timeoutS === undefined ? argv : ['timeout', '-k', '5', `${options.timeoutS}s`, ...argv];
-  return ['sh', '-c', 'cd "$1" || exit 126; shift; exec "$@"', 'sh', options.cwd, ...(env.length > 0 ? ['env', ...env] : []), ...timed];
+  const run = options.separateStderr ? 'exec "$@"' : 'exec "$@" 2>&1';
+  return ['sh', '-c', `cd "$1" || exit 126; shift; ${run}`, 'sh', options.cwd, ...(env.length > 0 ? ['env', ...env] : []), ...timed];
 }
 
 /** @throws PodExecError when no exit status arrived (the caller checks the pod to say why). */
@@ -70,7 +75,7 @@ export async function execInPod(target: PodTarget, argv: string[], options: PodE
     target.container,
     wrapCommand(argv, options),
     sink(output),
-    sink(stderr ?? output),
+    stderr ? sink(stderr) : null,
     stdin,
     false,
     (received) => (status = received),

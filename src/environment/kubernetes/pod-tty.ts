@@ -1,8 +1,8 @@
 /**
- * The Docker shell's transport over a pod: PersistentShell attaches to `container.exec(...)` with a
+ * The Docker shell's transport over a pod: startDockerShell attaches to `container.exec(...)` with a
  * tty and hijacked stdin; this adapter answers that call with an exec websocket (tty=true, stdin on
- * channel 0, the terminal on channel 1, window sizes as JSON on channel 4), so the shell protocol
- * and its observable behaviour stay the Docker shell's, byte for byte.
+ * channel 0, the terminal on channel 1, its size as JSON on channel 4 as kubectl sends it), so the
+ * shell session and its observable behaviour stay the Docker shell's, byte for byte.
  */
 import { Duplex, PassThrough } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
@@ -18,7 +18,6 @@ export interface TtyExecRequest {
 
 export interface TtyExec {
   start(options?: unknown): Promise<Duplex>;
-  resize(size: { h: number; w: number }): Promise<void>;
   inspect(): Promise<{ ExitCode: number | null; Running: boolean }>;
 }
 
@@ -31,7 +30,10 @@ export function podTtyHost(target: PodTarget): TtyExecHost {
   return { exec: async (request) => new PodTtyExec(target, request) };
 }
 
-/** The terminal's size as the client reads it: a stdout with rows, columns and 'resize' events. */
+/**
+ * The client sends a terminal size when stdout has rows and columns: pexpect's 24x80, which the
+ * shell session also sets with stty.
+ */
 type TerminalOutput = PassThrough & { rows: number; columns: number };
 
 class PodTtyExec implements TtyExec {
@@ -73,12 +75,6 @@ class PodTtyExec implements TtyExec {
       stream.destroy();
     });
     return stream;
-  }
-
-  async resize(size: { h: number; w: number }): Promise<void> {
-    this.terminal.rows = size.h;
-    this.terminal.columns = size.w;
-    this.terminal.emit('resize');
   }
 
   async inspect(): Promise<{ ExitCode: number | null; Running: boolean }> {

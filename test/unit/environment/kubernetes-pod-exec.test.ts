@@ -28,6 +28,14 @@ describe('wrapCommand', () => {
     expect(execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' })).toBe('/tmp\na b it s\n');
   });
 
+  it('merges stderr into stdout in the pod unless asked to keep them apart', () => {
+    const script = ['bash', '-c', 'echo out; echo err >&2'];
+    const merged = wrapCommand(script, { cwd: '/' });
+    expect(execFileSync(merged[0]!, merged.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toBe('out\nerr\n');
+    const apart = wrapCommand(script, { cwd: '/', separateStderr: true });
+    expect(execFileSync(apart[0]!, apart.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toBe('out\n');
+  });
+
   it('fails with 126 when the working directory is missing', () => {
     const argv = wrapCommand(['true'], { cwd: '/no/such/dir' });
     expect(() => execFileSync(argv[0]!, argv.slice(1), { stdio: 'pipe' })).toThrow(expect.objectContaining({ status: 126 }));
