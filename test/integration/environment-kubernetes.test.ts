@@ -108,6 +108,10 @@ describe.skipIf(!available)('kubernetes sandbox (client-node against the fake AP
     expect(api.podNames()).toEqual([]);
   });
 
+  it('names the cluster version as the engine for the run card', async () => {
+    expect(await provider().engineIdentity()).toEqual({ name: 'Kubernetes', version: 'v0.0.0-sera-eval-test', apiVersion: null });
+  });
+
   it('records whether the deny-all NetworkPolicy is present', async () => {
     const subject = provider();
     expect(await subject.networkPolicy()).toBe('absent');

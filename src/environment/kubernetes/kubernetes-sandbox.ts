@@ -3,11 +3,11 @@
  * Pods are deleted in every ending: close(), a failed start, the process's signal handler, and a
  * later run's removeLeftovers (by the run-id label). They carry no finalizers.
  */
-import { CoreV1Api, KubeConfig, NetworkingV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, NetworkingV1Api, VersionApi } from '@kubernetes/client-node';
 import { InfrastructureError, InputError, InterruptedError, errorMessage } from '../../errors.js';
 import type { Environment } from '../environment.js';
 import { EnvironmentUnavailableError } from '../environment.js';
-import type { SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
+import type { EngineIdentity, SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
 import { quantityValue, type KubernetesSandboxConfig } from './kubernetes-config.js';
 import { KubernetesEnvironment, apiMessage, apiStatusCode, deletePod } from './kubernetes-environment.js';
 import { networkPolicyStatus, type NetworkPolicyStatus } from './network-policy.js';
@@ -111,6 +111,16 @@ export class KubernetesSandboxProvider implements SandboxProvider {
       return pods.items.length;
     } catch (err) {
       throw new InfrastructureError('kubernetes_unreachable', `cannot list or delete pods in namespace ${namespace} (${this.kubeConfig.getCurrentCluster()?.server}): ${apiMessage(err)}`, { cause: err });
+    }
+  }
+
+  /** The cluster's API server version (GET /version), for the run card; null when it will not say. */
+  async engineIdentity(): Promise<EngineIdentity | null> {
+    try {
+      const version = await this.kubeConfig.makeApiClient(VersionApi).getCode();
+      return { name: 'Kubernetes', version: version.gitVersion, apiVersion: null };
+    } catch {
+      return null;
     }
   }
 

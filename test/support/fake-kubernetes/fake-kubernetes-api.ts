@@ -35,6 +35,19 @@ export interface FakeKubernetesOptions {
   subprotocols?: readonly string[];
 }
 
+/** What GET /version answers: version.Info, with a version no real release has. */
+export const FAKE_VERSION = {
+  major: '0',
+  minor: '0',
+  gitVersion: 'v0.0.0-sera-eval-test',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
 /** The bearer token every request must carry, as the kubeconfig's user presents it. */
 const TOKEN = 'sera-eval-test-token';
 
@@ -123,6 +136,7 @@ export class FakeKubernetesApi {
     const url = new URL(req.url!, this.url);
     this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? '?watch' : ''}`);
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return this.fail(res, 401, 'Unauthorized', 'Unauthorized');
+    if (req.method === 'GET' && url.pathname === '/version') return json(res, 200, FAKE_VERSION);
     const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname);
     const policies = /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies(?:\/([^/]+))?$/.exec(url.pathname);
     if (pods) {
