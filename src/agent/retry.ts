@@ -2,7 +2,8 @@
  * The one place model calls are retried: exponential backoff with full jitter on `retryable` errors.
  * When the attempts run out the failure is the infrastructure's (InfrastructureError), never the model's.
  */
-import { InfrastructureError, InterruptedError } from '../errors.js';
+import { retryWithBackoff } from '../backoff.js';
+import { InfrastructureError } from '../errors.js';
 import { ModelCallError } from './model-errors.js';
 
 export interface RetryPolicy {
@@ -32,32 +33,14 @@ export async function withRetries<T>(
   signal?: AbortSignal,
   onRetry?: (error: ModelCallError, attempt: number) => void,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof ModelCallError) || err.kind !== 'retryable') throw err;
-      if (attempt >= policy.maxAttempts) {
-        throw new ModelUnavailableError(`model server failed ${attempt} times; last: ${err.message}`, { cause: err });
-      }
-      onRetry?.(err, attempt);
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.random() * ceiling, signal);
-    }
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new InterruptedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+  const { value } = await retryWithBackoff(call, {
+    attempts: policy.maxAttempts,
+    baseDelayMs: policy.baseDelayMs,
+    maxDelayMs: policy.maxDelayMs,
+    retryable: (err): err is ModelCallError => err instanceof ModelCallError && err.kind === 'retryable',
+    exhausted: (err, attempts) => new ModelUnavailableError(`model server failed ${attempts} times; last: ${err.message}`, { cause: err }),
+    ...(onRetry ? { onRetry } : {}),
+    ...(signal ? { signal } : {}),
   });
+  return value;
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryWithBackoff, type Attempted } from '../backoff.js';
 import { InfrastructureError } from '../errors.js';
 
-export interface RetryOptions {
+export interface InfrastructureRetryOptions {
   /** Total tries, the first included. @default 3 */
   attempts?: number;
   /** First delay; doubles each try, with full jitter. @default 2000 */
@@ -10,28 +10,18 @@ export interface RetryOptions {
   onRetry?: (err: InfrastructureError, attempt: number) => void;
 }
 
-export interface Attempted<T> {
-  value: T;
-  attempts: number;
-}
-
 /**
  * Retry only infrastructure failures (daemon errors, container start, server down); anything else
  * is a verdict or a bug and is thrown at once. Retries live here and nowhere else in the pipeline.
  */
-export async function retryInfrastructure<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<Attempted<T>> {
-  const attempts = options.attempts ?? 3;
-  const base = options.baseDelayMs ?? 2000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { value: await fn(attempt), attempts: attempt };
-    } catch (err) {
-      if (!(err instanceof InfrastructureError) || attempt >= attempts || options.signal?.aborted) throw err;
-      options.onRetry?.(err, attempt);
-      const delay = Math.random() * base * 2 ** (attempt - 1);
-      await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
-    }
-  }
+export function retryInfrastructure<T>(fn: (attempt: number) => Promise<T>, options: InfrastructureRetryOptions = {}): Promise<Attempted<T>> {
+  return retryWithBackoff(fn, {
+    attempts: options.attempts ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 2000,
+    retryable: (err): err is InfrastructureError => err instanceof InfrastructureError,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /** `{ signal }` when there is one, to spread into options objects. */

@@ -3,8 +3,8 @@
  * (HTTP status) and `json` (the daemon's body); a vanished daemon shows up as a socket error
  * (ECONNREFUSED, ENOENT on the unix socket, ECONNRESET mid-request).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
+import { retryWithBackoff } from '../../backoff.js';
 import { EnvironmentUnavailableError } from '../environment.js';
 import { InfrastructureError, errorMessage } from '../../errors.js';
 
@@ -71,8 +71,8 @@ export function isTransient(err: unknown): boolean {
   return isDaemonUnreachable(err) || (status !== undefined && status >= 500 && !isPathRefusal(err));
 }
 
-export interface RetryOptions {
-  /** @default 3 */
+export interface DaemonRetryOptions {
+  /** Tries in total. @default 3 */
   attempts?: number;
   /** Delay before the second try; doubles each time. @default 500 */
   baseDelayMs?: number;
@@ -83,19 +83,14 @@ export interface RetryOptions {
  * Run `operation`, retrying transient daemon failures with exponential backoff. Only for calls
  * that are safe to repeat (inspect, create with a fresh name, remove, archive reads/writes).
  */
-export async function withDaemonRetry<T>(what: string, operation: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 3;
-  let delay = options.baseDelayMs ?? 500;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await operation();
-    } catch (err) {
-      if (!isTransient(err)) throw err;
-      if (attempt >= attempts) {
-        throw new EnvironmentUnavailableError(`${what}: Docker daemon failed ${attempts} times: ${daemonMessage(err)}`, { cause: err });
-      }
-      await sleep(delay, undefined, { signal: options.signal });
-      delay *= 2;
-    }
-  }
+export async function withDaemonRetry<T>(what: string, operation: () => Promise<T>, options: DaemonRetryOptions = {}): Promise<T> {
+  const { value } = await retryWithBackoff(operation, {
+    attempts: options.attempts ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 500,
+    jitter: 'none',
+    retryable: (err): err is unknown => isTransient(err),
+    exhausted: (err, attempts) => new EnvironmentUnavailableError(`${what}: Docker daemon failed ${attempts} times: ${daemonMessage(err)}`, { cause: err }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return value;
 }
