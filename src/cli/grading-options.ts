@@ -1,11 +1,15 @@
 /** Container and grading flags shared by `run` and `evaluate`. */
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { IMAGE_TEMPLATE_PRESETS } from '../environment/images.js';
-import { DockerSandboxProvider } from '../environment/docker/docker-sandbox.js';
-import { DockerHostSchema, dockerClient } from '../environment/docker/docker-host.js';
+import { DockerHostSchema } from '../environment/docker/docker-host.js';
+import type { SandboxFactory } from '../environment/sandbox-factory.js';
+import type { SandboxProvider } from '../environment/sandbox-provider.js';
+import { sandboxes } from '../environment/sandboxes.js';
+import { InputError, errorMessage } from '../errors.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
@@ -15,6 +19,8 @@ import { pullProgressPrinter } from './pull-progress.js';
 export function addContainerOptions(command: Command): Command {
   return command
     .option(...DOCKER_HOST_OPTION)
+    .option('--sandbox <name>', `where agents act and patches are graded: ${sandboxes.names().join(', ')}`, 'docker')
+    .option('--sandbox-config <json|@file>', "the sandbox's own settings as JSON, over those the flags below give it")
     .option(
       '--image-template <template>',
       `instance image: a preset (${Object.keys(IMAGE_TEMPLATE_PRESETS).join(', ')}) or a template with {id}`,
@@ -39,6 +45,8 @@ export const DOCKER_HOST_OPTION = [
 
 export const ContainerFlagsSchema = z.object({
   dockerHost: DockerHostSchema.optional(),
+  sandbox: z.string().min(1).default('docker'),
+  sandboxConfig: z.string().optional(),
   imageTemplate: z.string().min(1),
   pull: z.enum(['missing', 'always', 'never']),
   timeout: positiveInt,
@@ -69,17 +77,49 @@ export function containerCpus(flags: Pick<ContainerFlags, 'cpus'>, gradingWorker
   return flags.cpus ?? Math.max(1, os.availableParallelism() / gradingWorkers);
 }
 
-export function dockerSandbox(flags: ContainerFlags, runId: string, io: CliIo, gradingWorkers: number): DockerSandboxProvider {
-  return new DockerSandboxProvider({
-    docker: dockerClient(flags.dockerHost),
-    runId,
+export interface ChosenSandbox {
+  name: string;
+  /** The validated config, as recorded in run.json. */
+  config: unknown;
+  provider: SandboxProvider;
+}
+
+/** The backend `--sandbox` names, configured from the container flags and `--sandbox-config`. */
+/** @param gradingWorkers grading containers at once, which share the cores when --cpus is not given */
+export async function sandboxFor(flags: ContainerFlags, runId: string, io: CliIo, gradingWorkers: number): Promise<ChosenSandbox> {
+  const factory: SandboxFactory<unknown> = sandboxes.get(flags.sandbox);
+  const fromFlags = factory.fromContainerSettings?.({
     pull: flags.pull,
-    onPullProgress: pullProgressPrinter((text) => io.stderr.write(text)),
-    limits: {
-      network: flags.network,
-      memoryBytes: flags.memory,
-      pidsLimit: flags.pids,
-      nanoCpus: Math.round(containerCpus(flags, gradingWorkers) * 1e9),
-    },
-  });
+    network: flags.network,
+    memoryBytes: flags.memory,
+    pidsLimit: flags.pids,
+    cpus: containerCpus(flags, gradingWorkers),
+    ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
+  }) ?? {};
+  const given = flags.sandboxConfig === undefined ? {} : await readJsonFlag('--sandbox-config', flags.sandboxConfig);
+  const parsed = factory.configSchema.safeParse({ ...fromFlags, ...(given as object) });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
+    throw new InputError(`--sandbox-config: invalid settings for sandbox ${factory.name}\n${issues}`);
+  }
+  const provider = factory.create(runId, parsed.data, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
+  return { name: factory.name, config: parsed.data, provider };
+}
+
+async function readJsonFlag(flag: string, raw: string): Promise<unknown> {
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = await readFile(raw.slice(1), 'utf8');
+    } catch (err) {
+      throw new InputError(`${flag}: cannot read ${raw.slice(1)}: ${errorMessage(err)}`);
+    }
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
+    return value;
+  } catch (err) {
+    throw new InputError(`${flag}: expected a JSON object or @FILE holding one: ${errorMessage(err)}`);
+  }
 }

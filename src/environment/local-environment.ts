@@ -41,20 +41,39 @@ export class LocalEnvironment implements Environment {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** @param repoDir the host directory that `/testbed` stands for; the caller owns and removes it. */
-  constructor(readonly repoDir: string) {}
+  /** Sandbox paths and the host paths they stand for, `/testbed` first. */
+  private readonly mounts: ReadonlyArray<readonly [string, string]>;
+  private readonly mountPattern: RegExp;
+
+  /**
+   * @param repoDir the host directory that `/testbed` stands for; the caller owns and removes it.
+   * @param options.mounts more sandbox paths mapped to host paths (the local sandbox maps `/tmp` and
+   *   `/eval.sh` into its own directory so grading writes nothing elsewhere on the host).
+   */
+  constructor(
+    readonly repoDir: string,
+    options: { mounts?: Record<string, string> } = {},
+  ) {
+    this.mounts = [[TESTBED, repoDir], ...Object.entries(options.mounts ?? {})];
+    const alternatives = this.mounts.map(([sandboxPath]) => sandboxPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.mountPattern = new RegExp(`(?<![\\w.-])(${alternatives.join('|')})(?=$|[/\\s'"\`;:)&|<>])`, 'g');
+  }
 
   toHostPath(path: string): string {
-    if (path === TESTBED || path.startsWith(`${TESTBED}/`)) return this.repoDir + path.slice(TESTBED.length);
+    for (const [sandboxPath, hostPath] of this.mounts) {
+      if (path === sandboxPath || path.startsWith(`${sandboxPath}/`)) return hostPath + path.slice(sandboxPath.length);
+    }
     return path;
   }
 
+  /** One pass, so a host path that itself contains a mounted prefix (a repo under /tmp) is not mapped twice. */
   private toHostText(text: string): string {
-    return text.replace(/\/testbed(?=$|[/\s'"`;:)&|<>])/g, this.repoDir);
+    return text.replace(this.mountPattern, (sandboxPath) => this.mounts.find(([p]) => p === sandboxPath)![1]);
   }
 
   private fromHostText(text: string): string {
-    return text.split(this.repoDir).join(TESTBED);
+    const longestFirst = [...this.mounts].sort((a, b) => b[1].length - a[1].length);
+    return longestFirst.reduce((out, [sandboxPath, hostPath]) => out.split(hostPath).join(sandboxPath), text);
   }
 
   run(command: string, options: RunOptions = {}): Promise<RunResult> {
@@ -98,14 +117,17 @@ export class LocalEnvironment implements Environment {
     return this.shell;
   }
 
-  exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new EnvironmentUnavailableError('the local environment is closed'));
+  async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new EnvironmentUnavailableError('the local environment is closed');
     const [file, ...args] = argv.map((arg) => this.toHostText(arg));
-    if (!file) return Promise.reject(new TypeError('exec needs a program'));
+    if (!file) throw new TypeError('exec needs a program');
+    // HOME is private even when no shell ran: eval.sh's `git config --global` must not touch the host's.
+    this.sessionDir ??= await mkdtemp(join(tmpdir(), 'sera-local-env-'));
+    const home = this.sessionDir;
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, {
         cwd: this.toHostPath(options.cwd ?? TESTBED),
-        env: { ...shellEnvironment(this.sessionDir ?? tmpdir()), ...options.env },
+        env: { ...shellEnvironment(home), ...options.env },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

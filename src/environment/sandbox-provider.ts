@@ -27,8 +27,8 @@ export interface EngineIdentity {
 }
 
 /**
- * Where the pipeline gets its environments: Docker in production, fakes in unit tests. The
- * pipeline never sees dockerode.
+ * Where the pipeline gets its environments: Docker in production, a host directory (`local`) or
+ * fakes in tests. The pipeline never sees dockerode. Made by a SandboxFactory (sandbox-factory.ts).
  */
 export interface SandboxProvider {
   /**
@@ -46,4 +46,9 @@ export interface SandboxProvider {
   engineIdentity?(): Promise<EngineIdentity | null>;
   /** What these images and containers will take on the sandbox's disk, for the pre-flight; null when unknown. */
   storageNeed?(images: readonly string[], containersAtOnce: number): Promise<SpaceNeed | null>;
+  /**
+   * Remove what this backend has running when the process gets SIGINT/SIGTERM/SIGHUP; returns the
+   * uninstaller. With `reraise: false` the caller turns the signal into its own exit (130).
+   */
+  installCleanup(options: { reraise: boolean }): () => void;
 }

@@ -35,3 +35,18 @@ export async function buildDemoImages(rows: readonly SweBenchInstance[], build: 
     }
   }
 }
+
+/**
+ * The demo's rows as directories for `--sandbox local`: each row's repository materialized under
+ * `root` (checked against base_commit), keyed by the image name the row would have.
+ */
+export async function materializeDemoWorkspaces(rows: readonly SweBenchInstance[], root: string): Promise<Record<string, string>> {
+  const workspaces: Record<string, string> = {};
+  for (const row of rows) {
+    const dir = path.join(root, row.instance_id);
+    const sha = await materializeRepo(demoRepoSourceDir(row.repo), dir);
+    if (sha !== row.base_commit) throw new InputError(`${row.instance_id}: base_commit ${row.base_commit} does not match the materialized repository (${sha})`);
+    workspaces[imageNameFor(row, DEMO_IMAGE_TEMPLATE)] = dir;
+  }
+  return workspaces;
+}

@@ -10,7 +10,7 @@ import { ensureImage } from '../../src/environment/images.js';
 import { PYTHON_BASE_IMAGE } from '../../src/environment/local-images.js';
 import { requireDocker } from '../support/docker.js';
 import { CONTRACT_IMAGE, buildContractImage, buildFixtureImage } from '../support/fixture-images.js';
-import { createContractRepo } from '../support/environment-contract.js';
+import { createContractRepo } from '../../src/environment/contract/environment-contract.js';
 
 const { available, docker } = await requireDocker();
 const runId = `lifecycle-${randomBytes(4).toString('hex')}`;

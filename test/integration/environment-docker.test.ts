@@ -1,26 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { DockerEnvironment } from '../../src/environment/docker/docker-environment.js';
+import { describeSandboxContract } from '../../src/environment/contract/environment-contract.js';
 import { removeContainersByLabel } from '../../src/environment/docker/container-registry.js';
+import { sandboxes } from '../../src/environment/sandboxes.js';
 import { requireDocker } from '../support/docker.js';
-import { describeEnvironmentContract } from '../support/environment-contract.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
 
 const { available, docker } = await requireDocker();
 const runId = `contract-${randomBytes(4).toString('hex')}`;
 
-describe.skipIf(!available)('DockerEnvironment', () => {
+describe.skipIf(!available)('docker sandbox', () => {
   beforeAll(() => buildContractImage(docker));
   afterAll(() => removeContainersByLabel(docker, runId));
 
-  let count = 0;
-  describeEnvironmentContract('DockerEnvironment', {
-    create: () =>
-      DockerEnvironment.start({
-        docker,
-        image: CONTRACT_IMAGE,
-        name: `sera-eval-${runId}-${++count}`,
-        labels: { 'sera-eval.run-id': runId },
-      }),
+  const factory = sandboxes.get('docker');
+  describeSandboxContract('docker', {
+    provider: () => factory.create(runId, factory.configSchema.parse({ pull: 'never' })),
+    image: CONTRACT_IMAGE,
   });
 });

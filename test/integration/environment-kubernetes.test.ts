@@ -16,7 +16,7 @@ import { EnvironmentUnavailableError } from '../../src/environment/environment.j
 import { NO_DIMENSION } from '../../src/run-dir/layout.js';
 import { runCli } from '../support/cli-runner.js';
 import { requireDocker } from '../support/docker.js';
-import { describeEnvironmentContract } from '../support/environment-contract.js';
+import { describeEnvironmentContract } from '../../src/environment/contract/environment-contract.js';
 import { FakeKubernetesApi } from '../support/fake-kubernetes/fake-kubernetes-api.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
 

@@ -15,7 +15,7 @@ import { ensureImage } from '../../src/environment/images.js';
 import { BASE_IMAGE } from '../../src/environment/local-images.js';
 import { runCli } from '../support/cli-runner.js';
 import { PODMAN_HOST, PODMAN_ROOTLESS_HOST, requirePodman } from '../support/docker.js';
-import { describeEnvironmentContract } from '../support/environment-contract.js';
+import { describeEnvironmentContract } from '../../src/environment/contract/environment-contract.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
 
 const rootful = await requirePodman(PODMAN_HOST);

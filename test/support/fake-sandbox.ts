@@ -22,4 +22,8 @@ export class FakeSandbox implements SandboxProvider {
     this.leftoversRemoved++;
     return 0;
   }
+
+  installCleanup(): () => void {
+    return () => undefined;
+  }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { buildRepoImage } from '../../src/environment/local-images.js';
-import { createContractRepo } from './environment-contract.js';
+import { createContractRepo } from '../../src/environment/contract/environment-contract.js';
 
 export const CONTRACT_IMAGE = 'sera-eval-test/contract:latest';
 

@@ -1,12 +1,16 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startReplayServer } from '../../agent/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../dataset/demo-repo.js';
 import { loadDataset } from '../../dataset/index.js';
 import { buildRepoImage } from '../../environment/local-images.js';
-import { buildDemoImages } from '../../pipeline/demo-images.js';
+import { DockerSandboxProvider } from '../../environment/docker/docker-sandbox.js';
+import { buildDemoImages, materializeDemoWorkspaces } from '../../pipeline/demo-images.js';
 import { demoReplayScript } from '../../pipeline/demo-replay.js';
 import { reportCommand } from '../../report/report-command.js';
-import { DOCKER_HOST_OPTION, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { DOCKER_HOST_OPTION, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { parseFlags } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
@@ -25,10 +29,11 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
     )
     .option('--run-id <id>', 'name of the run (default: demo-<timestamp>); the same id resumes it')
     .option('--output <dir>', 'root of run directories', 'results')
+    .option('--sandbox <name>', 'docker (images built from a local Debian base), or local (the demo repos copied on this host: no Docker needed)', 'docker')
     .option('--concurrency <n>', 'rollouts at once', '2')
     .option('--eval-workers <n>', 'grading containers at once', '2')
     .option(...DOCKER_HOST_OPTION)
-    .action((opts: { runId?: string; output: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
+    .action((opts: { runId?: string; output: string; sandbox: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
       schedule(async () => {
         const flags = parseFlags(
           RunFlagsSchema,
@@ -50,23 +55,32 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
             pids: '1024',
             maxOutput: '8m',
             output: opts.output,
+            sandbox: opts.sandbox,
             ...(opts.runId ? { runId: opts.runId } : {}),
             ...(opts.dockerHost ? { dockerHost: opts.dockerHost } : {}),
           },
           'demo',
         );
         const { runId, layout } = runLayoutFor(flags, 'demo');
-        const sandbox = dockerSandbox(flags, runId, io, flags.evalWorkers);
         const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
         io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
-        await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(sandbox.client, { gitDir, imageName }), (name) =>
-          io.stderr.write(`  image ${name}\n`),
+        const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
+        const sandbox = await sandboxFor(
+          workspaceRoot === null ? flags : { ...flags, sandboxConfig: JSON.stringify({ workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) }) },
+          runId,
+          io,
+          flags.evalWorkers,
         );
+        if (sandbox.provider instanceof DockerSandboxProvider) {
+          const docker = sandbox.provider.client;
+          await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
+        }
         const replay = await startReplayServer(await demoReplayScript(rows));
         try {
           await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, sandbox, io, 'demo');
         } finally {
           await replay.close();
+          if (workspaceRoot !== null) await rm(workspaceRoot, { recursive: true, force: true });
         }
         await reportCommand({ runDir: layout.root, format: 'table', dataset: DEMO_DATASET_PATH }, io);
         io.stdout.write(`\nrun directory: ${layout.root}\nmore: sera-eval report ${layout.root} --format html > report.html\n`);

@@ -1,20 +1,18 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadPredictions } from '../../dataset/index.js';
-import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
 import { imageNameFor } from '../../environment/images.js';
 import { evaluatePredictions } from '../../pipeline/evaluate-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { renderSummaryLine } from '../summary-line.js';
-import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
 import type { CliIo } from '../io.js';
 import { EXIT } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
-import type { SandboxProvider } from '../../environment/sandbox-provider.js';
 import type { ManifestFields } from '../../pipeline/manifest.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
@@ -47,10 +45,11 @@ export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule
       const predictions = await loadPredictions(flags.predictions, selection.instances);
       const { runId, layout } = runLayoutFor(flags, 'evaluate');
       assertNotPlanned(layout.root);
-      const summary = await executeEvaluate(flags, layout, dockerSandbox(flags, runId, io, flags.workers), io, {
+      const sandbox = await sandboxFor(flags, runId, io, flags.workers);
+      const summary = await executeEvaluate(flags, layout, sandbox, io, {
         instances: selection.instances,
         predictions,
-        manifest: await evaluateManifestFields(flags, runId, selection, predictions),
+        manifest: { ...(await evaluateManifestFields(flags, runId, selection, predictions)), sandbox: { name: sandbox.name, config: sandbox.config } },
       });
       io.stdout.write(renderSummaryLine(summary, layout.root));
       return EXIT.ok;
@@ -67,9 +66,9 @@ export interface EvaluateScope {
 }
 
 /** The body of `evaluate`, shared with `work`. */
-export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, sandbox: SandboxProvider, io: CliIo, scope: EvaluateScope): Promise<Summary> {
+export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, sandbox: ChosenSandbox, io: CliIo, scope: EvaluateScope): Promise<Summary> {
   io.stderr.write(`sera-eval evaluate: ${scope.predictions.length} predictions over ${scope.instances.length} instances → ${layout.root}\n`);
-  const removeHandlers = installCleanupHandlers({ reraise: false });
+  const removeHandlers = sandbox.provider.installCleanup({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   try {
     return await evaluatePredictions(
@@ -83,7 +82,7 @@ export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, s
         grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
         ...(scope.cells ? { cells: scope.cells } : {}),
       },
-      { sandbox, progress: io.stderr, signal: interrupt.signal },
+      { sandbox: sandbox.provider, progress: io.stderr, signal: interrupt.signal },
     );
   } finally {
     interrupt.dispose();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_LIMITS } from '../../agent/agent-loop.js';
 import { startReplayServer } from '../../agent/replay-server.js';
 import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor, sharedCell, type RecordedRollout } from '../../pipeline/replay-trajectory.js';
-import { addContainerOptions, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { parseFlags } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import type { RunManifest } from '../../run-dir/schemas.js';
@@ -56,7 +56,7 @@ export function registerReplay(program: Command, io: CliIo, schedule: Schedule):
       const { runId, layout } = runLayoutFor(flags, 'replay');
       const replay = await startReplayServer(replayScriptFor(recorded, flags.context[0]!.tokens));
       try {
-        await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, dockerSandbox(flags, runId, io, flags.evalWorkers), io);
+        await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, await sandboxFor(flags, runId, io, flags.evalWorkers), io);
       } finally {
         await replay.close();
       }

@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../agent/agent-loop.js';
 import { connectModelClient, DEFAULT_REQUEST_TIMEOUT_S, type ModelClient } from '../../agent/model-client.js';
 import { preflightEndpoints } from '../../agent/preflight.js';
-import { installCleanupHandlers } from '../../environment/docker/container-registry.js';
-import type { SandboxProvider } from '../../environment/sandbox-provider.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
 import type { ManifestFields } from '../../pipeline/manifest.js';
@@ -15,7 +13,7 @@ import { onInterrupt } from '../../pipeline/interrupt.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
-import { ContainerFlagsSchema, addContainerOptions, containerCpus, dockerSandbox, runLayoutFor } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextBudget } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
@@ -76,7 +74,7 @@ export function registerRun(program: Command, io: CliIo, schedule: Schedule): vo
     schedule(async () => {
       const flags = parseFlags(RunFlagsSchema, raw, 'run');
       const { runId, layout } = runLayoutFor(flags, 'run');
-      const summary = await executeRun(flags, runId, layout, dockerSandbox(flags, runId, io, flags.evalWorkers), io);
+      const summary = await executeRun(flags, runId, layout, await sandboxFor(flags, runId, io, flags.evalWorkers), io);
       io.stdout.write(renderSummaryLine(summary, layout.root));
       return EXIT.ok;
     }),
@@ -95,7 +93,7 @@ export async function executeRun(
   flags: RunFlags,
   runId: string,
   layout: RunLayout,
-  sandbox: SandboxProvider,
+  sandbox: ChosenSandbox,
   io: CliIo,
   command: 'run' | 'demo' = 'run',
   scope?: RunScope,
@@ -106,7 +104,7 @@ export async function executeRun(
   const apiKey = process.env[flags.apiKeyEnv];
   const contexts = await connectContexts(flags, apiKey);
   await preflightContexts(flags, contexts, io, command);
-  const removeHandlers = installCleanupHandlers({ reraise: false });
+  const removeHandlers = sandbox.provider.installCleanup({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));
   io.stderr.write(
     `sera-eval ${command}: ${instances.length} instances × ${contexts.length} contexts × ${flags.seeds.length} seeds` +
@@ -116,7 +114,7 @@ export async function executeRun(
     return await runBenchmark(
       {
         layout,
-        manifest: scope?.manifest ?? (await runManifestFields(flags, runId, command, selection!, contexts, apiKey)),
+        manifest: scope?.manifest ?? { ...(await runManifestFields(flags, runId, command, selection!, contexts, apiKey)), sandbox: { name: sandbox.name, config: sandbox.config } },
         instances,
         contexts,
         seeds: flags.seeds,
@@ -128,7 +126,7 @@ export async function executeRun(
         grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
         ...(scope ? { cells: scope.cells } : {}),
       },
-      { sandbox, progress: io.stderr, signal: interrupt.signal },
+      { sandbox: sandbox.provider, progress: io.stderr, signal: interrupt.signal },
     );
   } finally {
     interrupt.dispose();

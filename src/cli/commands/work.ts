@@ -11,7 +11,7 @@ import { RunLayout } from '../../run-dir/layout.js';
 import { PredictionSchema } from '../../run-dir/schemas.js';
 import { ShardLayout, plannedCellIds, plannedInstancesFile } from '../../run-dir/shard-files.js';
 import { ShardSchema, parseFlags } from '../flags.js';
-import { containerCpus, dockerSandbox } from '../grading-options.js';
+import { containerCpus, sandboxFor } from '../grading-options.js';
 import { EXIT, type CliIo } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
@@ -53,13 +53,13 @@ export function registerWork(program: Command, io: CliIo, schedule: Schedule): v
         let summary: Summary;
         if (plan.command === 'run') {
           const runFlags = parseFlags(RunFlagsSchema, plan.flags, 'work (flags from shards.json)');
-          const sandbox = dockerSandbox(runFlags, shardSandboxId(plan.run_id, choice), io, runFlags.evalWorkers);
+          const sandbox = await sandboxFor(runFlags, shardSandboxId(plan.run_id, choice), io, runFlags.evalWorkers);
           const own = withWorkerCpus(manifest, containerCpus(runFlags, runFlags.evalWorkers));
           summary = await executeRun(runFlags, plan.run_id, layout, sandbox, io, 'run', { instances, manifest: own, cells });
         } else {
           const evalFlags = parseFlags(EvaluateFlagsSchema, plan.flags, 'work (flags from shards.json)');
           const predictions = await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction written by sera-eval plan');
-          const sandbox = dockerSandbox(evalFlags, shardSandboxId(plan.run_id, choice), io, evalFlags.workers);
+          const sandbox = await sandboxFor(evalFlags, shardSandboxId(plan.run_id, choice), io, evalFlags.workers);
           const own = withWorkerCpus(manifest, containerCpus(evalFlags, evalFlags.workers));
           summary = await executeEvaluate(evalFlags, layout, sandbox, io, { instances, predictions, manifest: own, cells });
         }

@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import { DockerEnvironment } from './docker-environment.js';
 import { dockerStorageNeed } from './docker-storage.js';
-import { RUN_ID_LABEL, removeContainersByLabel } from './container-registry.js';
+import { RUN_ID_LABEL, installCleanupHandlers, removeContainersByLabel } from './container-registry.js';
 import { DockerUnreachableError, daemonAddress, isDaemonUnreachable } from './docker-errors.js';
 import { engineIdentity, imageIdentity } from './engine-identity.js';
 import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
@@ -94,6 +94,10 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   storageNeed(images: readonly string[], containersAtOnce: number): Promise<SpaceNeed | null> {
     return dockerStorageNeed(this.docker, images, containersAtOnce);
+  }
+
+  installCleanup(options: { reraise: boolean }): () => void {
+    return installCleanupHandlers(options);
   }
 }
 

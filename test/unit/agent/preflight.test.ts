@@ -109,7 +109,7 @@ describe('run with an endpoint started without tool calling', () => {
         'run',
       );
       const io = { stdout: { write: () => undefined }, stderr: { write: () => undefined } };
-      await expect(executeRun(flags, 'preflight', new RunLayout(path.join(output, 'preflight')), sandbox, io)).rejects.toBeInstanceOf(
+      await expect(executeRun(flags, 'preflight', new RunLayout(path.join(output, 'preflight')), { name: 'fake', config: {}, provider: sandbox }, io)).rejects.toBeInstanceOf(
         EndpointMisconfiguredError,
       );
       expect(sandbox.starts).toEqual([]);

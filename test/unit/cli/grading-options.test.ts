@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ContainerFlagsSchema, containerCpus, dockerSandbox } from '../../../src/cli/grading-options.js';
+import { ContainerFlagsSchema, containerCpus, sandboxFor } from '../../../src/cli/grading-options.js';
+import { DockerSandboxProvider } from '../../../src/environment/docker/docker-sandbox.js';
 import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 
@@ -16,9 +17,10 @@ describe('--cpus', () => {
     expect(containerCpus(flags, cores * 4)).toBe(1);
   });
 
-  it('is given to every container of the run as a CPU quota, with the memory and pids limits', () => {
+  it('is given to every container of the run as a CPU quota, with the memory and pids limits', async () => {
     const flags = ContainerFlagsSchema.parse({ ...RAW, cpus: '1.5' });
-    const sandbox = dockerSandbox(flags, 'run-1', io, 8);
+    const sandbox = (await sandboxFor(flags, 'run-1', io, 8)).provider;
+    if (!(sandbox instanceof DockerSandboxProvider)) throw new Error('expected the docker sandbox by default');
     expect(sandbox.limits).toEqual({
       network: false,
       memoryBytes: 8 * 1024 ** 3,

@@ -4,7 +4,7 @@
  * code under pexpect with bashlex, on bash 5.2 in a directory holding README.md.
  */
 import { expect, it } from 'vitest';
-import type { Environment } from '../../src/environment/environment.js';
+import type { Environment } from '../environment.js';
 
 export function describeSweRexShellFacts(env: () => Environment): void {
   it('expands history: "a!b" is an event that is not found, and !! is SWE-ReX\'s exit-code line', async () => {

@@ -1,14 +1,17 @@
 /**
  * The one contract every Environment keeps (STYLE.md §9, after inspect_ai's sandbox self_check):
- * run against LocalEnvironment in unit tests and DockerEnvironment in integration tests, so the
- * fake cannot drift from the real thing.
+ * run against every registered sandbox, `local` in the unit lane and `docker` in the integration
+ * lane, and against a plugin's own backend by its author (`sera-eval/contract`, needs vitest), so no
+ * backend can drift from the others.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Environment } from '../../src/environment/environment.js';
-import { EnvironmentUnavailableError, FileNotFoundError } from '../../src/environment/environment.js';
+import type { Environment } from '../environment.js';
+import { EnvironmentUnavailableError, FileNotFoundError } from '../environment.js';
+import type { SandboxProvider } from '../sandbox-provider.js';
+import { NO_DIMENSION } from '../../run-dir/layout.js';
 import { describeSweRexShellFacts } from './swe-rex-shell-facts.js';
 
 /**
@@ -148,5 +151,30 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
       await env.close();
       await expect(env.run('true')).rejects.toBeInstanceOf(EnvironmentUnavailableError);
     });
+  });
+}
+
+export interface SandboxContractSubject {
+  /** A provider of the backend under test, made by its factory. */
+  provider(): SandboxProvider | Promise<SandboxProvider>;
+  /** An image whose /testbed holds createContractRepo's repository, as this backend names images. */
+  image: string;
+}
+
+/** The Environment contract over environments a SandboxProvider starts, as the pipeline starts them. */
+export function describeSandboxContract(name: string, subject: SandboxContractSubject): void {
+  let started = 0;
+  describeEnvironmentContract(`sandbox ${name}`, {
+    create: async () => {
+      const provider = await subject.provider();
+      await provider.prepareImage(subject.image);
+      started += 1;
+      return provider.start({
+        image: subject.image,
+        cell: { instanceId: `contract__repo-${started}`, context: NO_DIMENSION, seed: NO_DIMENSION },
+        purpose: 'rollout',
+        attempt: 1,
+      });
+    },
   });
 }
