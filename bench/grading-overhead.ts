@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { DockerSandboxProvider } from '../src/environment/docker/docker-sandbox.js';
-import { imageNameFor } from '../src/environment/images.js';
+import { demoBenchmark } from '../src/benchmarks/demo/demo.js';
 import { DEMO_IMAGE_TEMPLATE } from '../src/pipeline/demo-images.js';
 import { gradeCell } from '../src/pipeline/grade-cell.js';
 import { RunLayout } from '../src/run-dir/layout.js';
@@ -37,7 +37,7 @@ async function gradeGoldCells(docker: Dockerode, cells: number, runDir: string):
       // a distinct seed per cell, so no cell reuses an earlier report
       const cell = { instanceId: instance.instance_id, context: 'bench', seed: String(i) };
       const { entry, reused } = await gradeCell(
-        { cell, instance, patch: instance.patch, modelNameOrPath: 'gold', image: imageNameFor(instance, DEMO_IMAGE_TEMPLATE) },
+        { cell, instance, patch: instance.patch, modelNameOrPath: 'gold', image: demoBenchmark.imageFor(instance, DEMO_IMAGE_TEMPLATE), plan: demoBenchmark.gradingPlan(instance) },
         { sandbox, layout, settings: GRADING },
       );
       const { outcome, timings: t, error } = entry.sera_eval;

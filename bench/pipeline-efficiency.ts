@@ -17,6 +17,8 @@ import { ReplayScriptSchema } from '../src/agent/replay-script.js';
 import { demoRepoSourceDir, materializeRepo } from '../src/dataset/demo-repo.js';
 import type { SweBenchInstance } from '../src/dataset/schema.js';
 import { LocalEnvironment } from '../src/environment/local-environment.js';
+import { SeraConfigSchema, seraScaffold } from '../src/agents/sera-scaffold.js';
+import { sweBenchTask } from '../src/benchmarks/benchmark.js';
 import { rolloutCell } from '../src/pipeline/rollout-cell.js';
 import { RunLayout } from '../src/run-dir/layout.js';
 import type { Trajectory } from '../src/run-dir/schemas.js';
@@ -95,12 +97,12 @@ async function runRollouts(plan: Pick<Plan, 'rollouts' | 'concurrency'>, instanc
           rolloutCell(
             {
               cell: { instanceId: instance.instance_id, context: '32k', seed: String(seed) },
-              instance,
+              task: sweBenchTask(instance),
               image: 'none',
+              agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({}) },
               client,
               budget: BUDGET,
               sampling: { temperature: 0, topP: 1, seed },
-              limits: {},
             },
             { sandbox, layout, attempts: 1 },
           ),

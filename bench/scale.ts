@@ -5,6 +5,8 @@
  * alone: its CPU per step, its memory per concurrent rollout, the trajectory bytes it writes per
  * rollout (beside the final file) and the event-loop lag the rollouts see.
  */
+import { SeraConfigSchema, seraScaffold } from '../src/agents/sera-scaffold.js';
+import { sweBenchTask } from '../src/benchmarks/benchmark.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -103,12 +105,12 @@ async function measure(concurrency: number, steps: number, url: string, root: st
           rolloutCell(
             {
               cell: { instanceId: INSTANCE.instance_id, context: '32k', seed: String(i + 1) },
-              instance: INSTANCE,
+              task: sweBenchTask(INSTANCE),
               image: 'none',
+              agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({ maxModelCalls: steps + 5 }) },
               client,
               budget: { contextTokens: 131072 },
               sampling: { temperature: 0, topP: 1, seed: i + 1 },
-              limits: { maxModelCalls: steps + 5 },
             },
             { sandbox, layout, attempts: 1, writer },
           ),

@@ -2,6 +2,7 @@
  * Builds the Trajectory (src/run-dir/schemas.ts) step by step, and the step log records
  * (src/run-dir/trajectory-log.ts) that carry it while the rollout runs; the caller writes both.
  */
+import { recordedSampling } from '../agents/scaffold.js';
 import type { ExitStatus, Trajectory, TrajectoryStep } from '../run-dir/schemas.js';
 import type { TrajectoryLogEntry, TrajectoryLogHeader } from '../run-dir/trajectory-log.js';
 import type { ChatMessage, ModelTurn, Sampling } from './model-client.js';
@@ -48,7 +49,7 @@ export class TrajectoryRecorder {
       context: this.meta.context,
       seed: this.meta.seed,
       model: this.meta.model,
-      sampling: this.samplingRecord(),
+      sampling: recordedSampling(this.meta.sampling),
       messages: [...opening],
     };
   }
@@ -96,20 +97,11 @@ export class TrajectoryRecorder {
         wall_time_s: (performance.now() - this.startedAt) / 1000,
         infrastructure_retries: this.infrastructureRetries,
       },
-      sampling: this.samplingRecord(),
+      sampling: recordedSampling(this.meta.sampling),
       error: ending.error,
     };
   }
 
-  private samplingRecord(): Record<string, unknown> {
-    const { sampling } = this.meta;
-    return {
-      temperature: sampling.temperature,
-      top_p: sampling.topP,
-      ...(sampling.maxTokens !== undefined ? { max_tokens: sampling.maxTokens } : {}),
-      ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
-    };
-  }
 }
 
 function sum(values: number[]): number {

@@ -1,5 +1,4 @@
 /** Container and grading flags shared by `run` and `evaluate`. */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -9,11 +8,11 @@ import { DockerHostSchema } from '../environment/docker/docker-host.js';
 import type { SandboxFactory } from '../environment/sandbox-factory.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { sandboxes } from '../environment/sandboxes.js';
-import { InputError, errorMessage } from '../errors.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
 import type { CliIo } from './io.js';
+import { pluginConfig } from './plugin-config.js';
 import { pullProgressPrinter } from './pull-progress.js';
 
 export function addContainerOptions(command: Command): Command {
@@ -96,30 +95,7 @@ export async function sandboxFor(flags: ContainerFlags, runId: string, io: CliIo
     cpus: containerCpus(flags, gradingWorkers),
     ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
   }) ?? {};
-  const given = flags.sandboxConfig === undefined ? {} : await readJsonFlag('--sandbox-config', flags.sandboxConfig);
-  const parsed = factory.configSchema.safeParse({ ...fromFlags, ...(given as object) });
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`).join('\n');
-    throw new InputError(`--sandbox-config: invalid settings for sandbox ${factory.name}\n${issues}`);
-  }
-  const provider = factory.create(runId, parsed.data, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
-  return { name: factory.name, config: parsed.data, provider };
-}
-
-async function readJsonFlag(flag: string, raw: string): Promise<unknown> {
-  let text = raw;
-  if (raw.startsWith('@')) {
-    try {
-      text = await readFile(raw.slice(1), 'utf8');
-    } catch (err) {
-      throw new InputError(`${flag}: cannot read ${raw.slice(1)}: ${errorMessage(err)}`);
-    }
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
-    return value;
-  } catch (err) {
-    throw new InputError(`${flag}: expected a JSON object or @FILE holding one: ${errorMessage(err)}`);
-  }
+  const config = await pluginConfig('--sandbox-config', { kind: 'sandbox', ...factory }, fromFlags, flags.sandboxConfig);
+  const provider = factory.create(runId, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
+  return { name: factory.name, config, provider };
 }

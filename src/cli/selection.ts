@@ -1,6 +1,8 @@
 /** The dataset and filter flags shared by `run` and `evaluate`. */
 import type { Command } from 'commander';
 import { z } from 'zod';
+import type { Benchmark } from '../benchmarks/benchmark.js';
+import { benchmarkFor, benchmarks, resolveDatasetAlias } from '../benchmarks/benchmarks.js';
 import { filterInstances, loadDataset, parseIdList, type InstanceFilters, type LoadedDataset } from '../dataset/index.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { packagePath } from '../pipeline/versions.js';
@@ -8,7 +10,9 @@ import { ShardSchema, csvList, positiveInt } from './flags.js';
 
 export function addSelectionOptions(command: Command): Command {
   return command
-    .option('--dataset <name|path>', 'verified, lite, a Hugging Face id (owner/name[:split]) or a .jsonl/.json/.parquet file', 'verified')
+    .option('--benchmark <name>', `what the rows are and how they are graded: ${benchmarks.names().join(', ')} (default: the one whose dataset --dataset names, else swe-bench)`)
+    .option('--dataset <name|path>', "a benchmark's dataset name (swe-bench: verified, lite; demo: demo), a Hugging Face id (owner/name[:split]) or a .jsonl/.json/.parquet file (default: the benchmark's, verified for swe-bench)")
+    .option('--skip-unsupported', 'drop selected rows the benchmark cannot grade (recorded in run.json) instead of refusing the run')
     .option('--instances <ids>', 'comma-separated instance ids, or @FILE with one id per line')
     .option('--repos <names>', 'comma-separated repos: django,sympy,sphinx,... or owner/name')
     .option('--difficulty <levels>', 'comma-separated Verified difficulty levels, e.g. "<15 min fix"')
@@ -17,7 +21,9 @@ export function addSelectionOptions(command: Command): Command {
 }
 
 export const SelectionFlagsSchema = z.object({
-  dataset: z.string().min(1),
+  benchmark: z.string().min(1).optional(),
+  dataset: z.string().min(1).optional(),
+  skipUnsupported: z.boolean().default(false),
   instances: z.string().optional(),
   repos: csvList.optional(),
   difficulty: csvList.optional(),
@@ -27,6 +33,7 @@ export const SelectionFlagsSchema = z.object({
 export type SelectionFlags = z.infer<typeof SelectionFlagsSchema>;
 
 export interface Selection {
+  benchmark: Benchmark;
   dataset: LoadedDataset;
   instances: SweBenchInstance[];
   filters: InstanceFilters;
@@ -37,7 +44,9 @@ export function datasetCacheDir(): string {
 }
 
 export async function selectInstances(flags: SelectionFlags): Promise<Selection> {
-  const dataset = await loadDataset(flags.dataset, { cacheDir: datasetCacheDir() });
+  const benchmark = benchmarkFor(flags.benchmark, flags.dataset);
+  const source = resolveDatasetAlias(benchmark, flags.dataset ?? benchmark.defaultDataset);
+  const dataset = await loadDataset(source, { cacheDir: datasetCacheDir(), rowSchema: benchmark.rowSchema });
   const filters: InstanceFilters = {
     ...(flags.instances === undefined ? {} : { instances: parseIdList(flags.instances) }),
     ...(flags.repos === undefined ? {} : { repos: flags.repos }),
@@ -45,5 +54,5 @@ export async function selectInstances(flags: SelectionFlags): Promise<Selection>
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
   };
-  return { dataset, instances: filterInstances(dataset.rows, filters), filters };
+  return { benchmark, dataset, instances: filterInstances(dataset.rows, filters), filters };
 }

@@ -1,6 +1,6 @@
 export { SweBenchInstanceSchema, type SweBenchInstance } from './schema.js';
 export { loadDataset, type LoadDatasetOptions, type LoadedDataset } from './load-dataset.js';
-export { DATASET_ALIASES, parseDatasetSource, type DatasetSource } from './dataset-source.js';
+export { parseDatasetSource, type DatasetSource } from './dataset-source.js';
 export { filterInstances, type InstanceFilters } from './filter-instances.js';
 export { REPO_SHORT_NAMES, expandRepoName } from './repo-names.js';
 export { parseIdList } from './parse-id-list.js';

@@ -1,11 +1,11 @@
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { EnvironmentUnavailableError, outOfMemoryMessage, type Environment, type ExecResult } from '../environment/environment.js';
-import { HarnessError, InterruptedError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { APPLY_COMMANDS, PATCH_PATH, applyAttemptScript } from './apply-chain.js';
 import { REPO_DIRECTORY } from './eval-script.js';
 import { gradeLog, readTestExitCode, type LogGrade } from './grade-log.js';
+import type { GradingPlan } from './grading-plan.js';
 import type { GradingVerdict } from './grading-verdict.js';
-import { gradingPlan, type GradingPlan } from './shipped-eval.js';
 
 export const EVAL_SCRIPT_PATH = '/eval.sh';
 const APPLY_TIMEOUT_S = 300;
@@ -35,7 +35,9 @@ export interface GradingRun {
 export interface GradeInEnvironmentArgs {
   /** A fresh environment from the instance image; the caller closes it. */
   env: Environment;
-  instance: SweBenchInstance;
+  instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
+  /** The instance's grading plan, made once by its benchmark. */
+  plan: GradingPlan;
   /** The prediction's patch; `""` (or null) is an empty patch and nothing runs. */
   patch: string | null;
   timeoutS: number;
@@ -64,13 +66,7 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
   };
   if (args.patch === null || args.patch === '') return run;
 
-  let plan: GradingPlan;
-  try {
-    plan = gradingPlan(instance);
-  } catch (err) {
-    if (!(err instanceof HarnessError)) throw err;
-    return { ...run, verdict: { kind: 'error', stage: 'spec', code: err.code, message: err.message } };
-  }
+  const { plan } = args;
   const { evalScript } = plan;
   run.evalScript = evalScript;
   run.shippedEvalScript = plan.shippedEvalScript;
@@ -133,7 +129,7 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
     return { ...run, verdict: { kind: 'error', stage: 'tests', code: 'tests_timeout', message } };
   }
 
-  const grade = gradeLog(result.output, instance);
+  const grade = gradeLog(result.output, instance, args.plan.parseLog);
   run.grade = grade;
   run.testExitCode = grade.testExitCode;
   if (!grade.logUsable || grade.resolution === null) {

@@ -1,8 +1,7 @@
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { Resolution, TestsStatus } from '../run-dir/schemas.js';
 import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eval-script.js';
-import { LOG_PARSERS, type StatusMap } from './log-parsers/index.js';
-import { parserFor } from './shipped-eval.js';
+import type { LogParser, StatusMap } from './log-parsers/index.js';
 import { repairedTestLists } from './specs/instance-repairs.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
 import { universalNewlines } from './universal-newlines.js';
@@ -33,7 +32,7 @@ export interface LogGrade {
   testExitCode: number | null;
 }
 
-type Gradable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'FAIL_TO_PASS' | 'PASS_TO_PASS' | 'log_parser'>;
+type Gradable = Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
 
 /**
  * Grades a test log like SWE-bench's get_logs_eval + get_eval_report, with later fixes: skipped
@@ -42,11 +41,10 @@ type Gradable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'FAI
  * ERROR, or when no test status was found and nothing shows the suite ran. The log is read as the
  * official grader reads test_output.txt back (universal newlines) before anything else.
  * FAIL_TO_PASS/PASS_TO_PASS carry SWE-bench 5.x's label corrections (specs/instance-repairs.ts).
- * @throws UnknownTestSpecError for a repo/version without a spec (and no log_parser column).
+ * @param parse the instance's log parser (its grading plan's).
  */
-export function gradeLog(rawLog: string, instance: Gradable): LogGrade {
+export function gradeLog(rawLog: string, instance: Gradable, parse: LogParser): LogGrade {
   const log = universalNewlines(rawLog);
-  const parse = LOG_PARSERS[parserFor(instance)];
   const testExitCode = readExitCode(log);
   const unusable = (problem: string, statusMap: StatusMap = new Map()): LogGrade => ({
     logUsable: false,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SweBenchInstance } from '../dataset/schema.js';
-import { gradingPlan } from './shipped-eval.js';
+import type { GradingPlan } from './grading-plan.js';
 import { repairedTestLists } from './specs/instance-repairs.js';
 
 /**
@@ -12,28 +12,21 @@ export const GRADER_VERSION = 'sera-eval-grader/2';
 /**
  * sha256 over everything that decides a cell's verdict: the patch, the eval script (test patch,
  * directives, spec, or the row's own) and log parser, the FAIL_TO_PASS/PASS_TO_PASS lists, the
- * image and the grader version.
- * The `input_sha256` of report.json; an instance without a spec hashes its repo and version instead.
+ * image and the grader version. The `input_sha256` of report.json.
  */
 export function gradingInputSha256(args: {
-  instance: SweBenchInstance;
+  instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
+  plan: Pick<GradingPlan, 'evalScript' | 'parser'>;
   patch: string | null;
   image: string | null;
 }): string {
-  const { instance } = args;
-  let plan: string;
-  try {
-    const { evalScript, parser } = gradingPlan(instance);
-    plan = `${parser}\n${evalScript}`;
-  } catch {
-    plan = `no spec: ${instance.repo} ${instance.version}`;
-  }
+  const { instance, plan } = args;
   const lists = repairedTestLists(instance);
   const parts = [
     GRADER_VERSION,
     args.image ?? '',
     args.patch === null ? '\u0000null' : args.patch,
-    plan,
+    `${plan.parser}\n${plan.evalScript}`,
     JSON.stringify(lists.FAIL_TO_PASS),
     JSON.stringify(lists.PASS_TO_PASS),
   ];

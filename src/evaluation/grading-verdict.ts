@@ -1,7 +1,7 @@
 import type { Resolution } from '../run-dir/schemas.js';
 
 /** Where grading stopped when it could not give a verdict. */
-export type GradingErrorStage = 'spec' | 'patch_apply' | 'tests' | 'log';
+export type GradingErrorStage = 'patch_apply' | 'tests' | 'log';
 
 /**
  * The result of grading one patch. `error` is the official "error" category (no verdict:

@@ -1,4 +1,4 @@
-export { findTestSpec, SWE_BENCH_REPOS, DEMO_REPO_OWNER, UnknownTestSpecError } from './specs/find-test-spec.js';
+export { findTestSpec, SWE_BENCH_REPOS, UnknownTestSpecError } from './specs/find-test-spec.js';
 export { LOG_PARSER_NAMES, type LogParserName, type TestSpec } from './specs/test-spec.js';
 export { testDirectives, NON_TEST_EXTS } from './test-directives.js';
 export { testPatchFiles, type TestPatchFiles } from './test-patch-files.js';
@@ -23,3 +23,4 @@ export {
 } from './grade-in-environment.js';
 export { makeInstanceReportEntry, type CellVerdict, type ReportCellInfo } from './instance-report.js';
 export { gradingInputSha256, GRADER_VERSION } from './grading-input-hash.js';
+export { gradingPlanFromSpec, type GradingPlan } from './grading-plan.js';

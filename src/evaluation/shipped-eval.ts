@@ -5,6 +5,8 @@
  */
 import type { ShippedParserName, SweBenchInstance } from '../dataset/schema.js';
 import { END_TEST_OUTPUT, EXIT_CODE_VARIABLE, TEST_EXIT_CODE_PREFIX, makeEvalScript } from './eval-script.js';
+import type { GradingPlan } from './grading-plan.js';
+import { LOG_PARSERS } from './log-parsers/index.js';
 import { findTestSpec } from './specs/find-test-spec.js';
 import type { LogParserName } from './specs/test-spec.js';
 
@@ -49,13 +51,6 @@ export function officialEvalScript(shipped: string): string {
   return `${[...HEADER, ...recorded].join('\n')}\n`;
 }
 
-export interface GradingPlan {
-  evalScript: string;
-  parser: LogParserName;
-  /** For a row with its own eval_script: whether it equals the one sera-eval would build (null: none shipped). */
-  shippedEvalScript: 'same' | 'differs' | null;
-}
-
 type Plannable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'base_commit' | 'test_patch' | 'eval_script' | 'log_parser'>;
 
 /**
@@ -66,7 +61,8 @@ type Plannable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'ba
 export function gradingPlan(instance: Plannable): GradingPlan {
   if (instance.eval_script === undefined) {
     const spec = findTestSpec(instance.repo, instance.version);
-    return { evalScript: makeEvalScript(instance, spec), parser: parserFor(instance), shippedEvalScript: null };
+    const parser = parserFor(instance);
+    return { evalScript: makeEvalScript(instance, spec), parser, parseLog: LOG_PARSERS[parser], shippedEvalScript: null };
   }
   const evalScript = officialEvalScript(instance.eval_script);
   let ours: string | null = null;
@@ -75,7 +71,8 @@ export function gradingPlan(instance: Plannable): GradingPlan {
   } catch {
     // no spec: sera-eval would build no script, so the shipped one differs
   }
-  return { evalScript, parser: parserFor(instance), shippedEvalScript: ours === evalScript ? 'same' : 'differs' };
+  const parser = parserFor(instance);
+  return { evalScript, parser, parseLog: LOG_PARSERS[parser], shippedEvalScript: ours === evalScript ? 'same' : 'differs' };
 }
 
 /** The row's own log_parser (5.x) when it has one, else its repo's. @throws UnknownTestSpecError */

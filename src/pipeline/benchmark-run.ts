@@ -1,11 +1,11 @@
 /**
- * `run`: every selected instance × context × seed is rolled out by the SERA agent and its patch
+ * `run`: every selected instance × context × seed is rolled out by the agent scaffold and its patch
  * graded as soon as the rollout ends. Rollouts (bound by the model server) and grading (bound by
  * CPU) have their own queues and limits; nothing waits for all rollouts before grading starts.
  */
 import PQueue from 'p-queue';
-import type { AgentLimits } from '../agent/agent-loop.js';
 import type { ModelClient, Sampling } from '../agent/model-client.js';
+import type { Benchmark } from '../benchmarks/benchmark.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InterruptedError } from '../errors.js';
@@ -16,12 +16,13 @@ import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
-import { writeManifest, type ManifestFields } from './manifest.js';
+import { writeManifest } from './manifest.js';
 import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
-import { finishedTrajectory, interruptedRollout, rolloutCell } from './rollout-cell.js';
+import { planInstances, withPlan, type InstancePlans, type UnplannedManifestFields } from './instance-plans.js';
+import { finishedTrajectory, interruptedRollout, rolloutCell, type ChosenScaffold } from './rollout-cell.js';
 import { inScope, scopedInstances } from './shards-scope.js';
 
 export interface ContextPlan {
@@ -33,13 +34,18 @@ export interface ContextPlan {
 
 export interface BenchmarkOptions {
   layout: RunLayout;
-  manifest: ManifestFields;
+  /** run.json's fields; instance_ids and the plan's fields are filled in from the planned instances. */
+  manifest: UnplannedManifestFields;
+  benchmark: Benchmark;
   instances: readonly SweBenchInstance[];
+  /** Drop rows the benchmark cannot grade (recorded) instead of refusing the run. */
+  skipUnsupported: boolean;
+  agent: ChosenScaffold;
   contexts: readonly ContextPlan[];
   seeds: readonly number[];
   sampling: Omit<Sampling, 'seed'>;
-  limits: Partial<AgentLimits>;
-  imageFor: (instance: SweBenchInstance) => string;
+  /** `--image-template`, handed to the benchmark's imageFor. */
+  imageTemplate: string;
   concurrency: number;
   evalWorkers: number;
   grading: GradingSettings;
@@ -56,30 +62,32 @@ export interface BenchmarkDeps {
 }
 
 export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
+  // before the run is owned or anything is written: an unsupported row is bad input (exit 2)
+  const plans = planInstances(options.benchmark, options.instances, { imageTemplate: options.imageTemplate, skipUnsupported: options.skipUnsupported });
   const lock = await ownRun(options.layout, deps.sandbox, options.manifest.command, (line) => deps.progress.write(`${line}\n`), {
-    images: options.instances.map(options.imageFor),
-    cells: options.contexts.length * options.seeds.length * options.instances.length,
+    images: plans.planned.map((p) => p.image),
+    cells: options.contexts.length * options.seeds.length * plans.planned.length,
     perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE + TRAJECTORY_ALLOWANCE,
     perCellBasis: 'the test output cap --max-output + 8 MiB of trajectory + 1 MiB of patch, eval script and report',
     containersAtOnce: options.concurrency + options.evalWorkers,
   });
   try {
-    return await runCells(options, deps);
+    return await runCells(options, plans, deps);
   } finally {
     await lock.release();
   }
 }
 
-async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
+async function runCells(options: BenchmarkOptions, plans: InstancePlans, deps: BenchmarkDeps): Promise<Summary> {
   const { layout } = options;
-  const manifest = await writeManifest(layout, options.manifest);
+  const manifest = await writeManifest(layout, withPlan(options.manifest, options.benchmark, plans));
   const ledger = await ImageLedgerWriter.open(layout);
   await ledger.recordEngine(deps.sandbox);
   const sandbox = ledger.recording(deps.sandbox);
   const cells = options.contexts
-    .flatMap((context) => options.seeds.flatMap((seed) => options.instances.map((instance) => ({ context, seed, instance }))))
-    .filter(({ context, seed, instance }) => inScope(options.cells, { instanceId: instance.instance_id, context: context.name, seed: String(seed) }));
-  const instances = scopedInstances(options.instances, options.cells, cells.map((c) => c.instance.instance_id));
+    .flatMap((context) => options.seeds.flatMap((seed) => plans.planned.map((instance) => ({ context, seed, instance }))))
+    .filter(({ context, seed, instance }) => inScope(options.cells, { instanceId: instance.row.instance_id, context: context.name, seed: String(seed) }));
+  const instances = scopedInstances(plans.planned.map((p) => p.row), options.cells, cells.map((c) => c.instance.row.instance_id));
   const progress = new Progress('run', cells.length, deps.progress);
   for (const context of options.contexts) progress.group(context.name, cells.filter((c) => c.context === context).length);
   const rollouts = new PQueue({ concurrency: options.concurrency });
@@ -97,9 +105,9 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
     throw err;
   };
 
-  const runCell = async ({ context, seed, instance }: (typeof cells)[number]): Promise<void> => {
+  const runCell = async ({ context, seed, instance: planned }: (typeof cells)[number]): Promise<void> => {
+    const { row: instance, image, plan } = planned;
     const cell: CellKey = { instanceId: instance.instance_id, context: context.name, seed: String(seed) };
-    const image = options.imageFor(instance);
     let trajectory = await finishedTrajectory(layout, cell);
     const resumed = trajectory !== null;
     const interrupted = resumed ? null : await interruptedRollout(layout, cell);
@@ -110,12 +118,12 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
         const t = await rolloutCell(
           {
             cell,
-            instance,
+            task: planned.task,
             image,
+            agent: options.agent,
             client: context.client,
             budget: { contextTokens: context.tokens },
             sampling: { ...options.sampling, seed },
-            limits: options.limits,
           },
           {
             sandbox,
@@ -140,7 +148,7 @@ async function runCells(options: BenchmarkOptions, deps: BenchmarkDeps): Promise
       seed: cell.seed,
     };
     predictions.set(cellId(cell), prediction);
-    const input = { cell, instance, patch: trajectory.submission, modelNameOrPath: trajectory.model, image };
+    const input = { cell, instance, patch: trajectory.submission, modelNameOrPath: trajectory.model, image, plan };
     const graded =
       trajectory.exit_status === 'exit_infrastructure'
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }

@@ -4,13 +4,15 @@
  * run id again grades only what is missing or changed.
  */
 import PQueue from 'p-queue';
+import type { Benchmark } from '../benchmarks/benchmark.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InterruptedError } from '../errors.js';
 import type { Summary } from '../report/summary-schema.js';
 import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
-import { writeManifest, type ManifestFields } from './manifest.js';
+import { planInstances, withPlan, type InstancePlans, type UnplannedManifestFields } from './instance-plans.js';
+import { writeManifest } from './manifest.js';
 import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE } from '../run-dir/disk-space.js';
@@ -22,10 +24,15 @@ import { BackgroundCloser } from './background-close.js';
 
 export interface EvaluateOptions {
   layout: RunLayout;
-  manifest: ManifestFields;
+  /** run.json's fields; instance_ids and the plan's fields are filled in from the planned instances. */
+  manifest: UnplannedManifestFields;
+  benchmark: Benchmark;
   instances: readonly SweBenchInstance[];
+  /** Drop rows the benchmark cannot grade (recorded) instead of refusing the run. */
+  skipUnsupported: boolean;
   predictions: readonly Prediction[];
-  imageFor: (instance: SweBenchInstance) => string;
+  /** `--image-template`, handed to the benchmark's imageFor. */
+  imageTemplate: string;
   workers: number;
   grading: GradingSettings;
   /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
@@ -39,28 +46,30 @@ export interface EvaluateDeps {
 }
 
 export async function evaluatePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
+  // before the run is owned or anything is written: an unsupported row is bad input (exit 2)
+  const plans = planInstances(options.benchmark, options.instances, { imageTemplate: options.imageTemplate, skipUnsupported: options.skipUnsupported });
   const predicted = new Set(options.predictions.map((p) => p.instance_id));
-  const graded = options.instances.filter((row) => predicted.has(row.instance_id));
+  const graded = plans.planned.filter((p) => predicted.has(p.row.instance_id));
   const lock = await ownRun(options.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`), {
-    images: graded.map(options.imageFor),
+    images: graded.map((p) => p.image),
     cells: options.predictions.length,
     perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE,
     perCellBasis: 'the test output cap --max-output + 1 MiB of patch, eval script and report',
     containersAtOnce: options.workers,
   });
   try {
-    return await gradePredictions(options, deps);
+    return await gradePredictions(options, plans, deps);
   } finally {
     await lock.release();
   }
 }
 
-async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
+async function gradePredictions(options: EvaluateOptions, plans: InstancePlans, deps: EvaluateDeps): Promise<Summary> {
   const { layout } = options;
-  const byId = new Map(options.instances.map((row) => [row.instance_id, row]));
+  const byId = new Map(plans.planned.map((p) => [p.row.instance_id, p]));
   const predictions = options.predictions.filter((p) => byId.has(p.instance_id) && inScope(options.cells, predictionCell(p)));
-  const instances = scopedInstances(options.instances, options.cells, predictions.map((p) => p.instance_id));
-  const manifest = await writeManifest(layout, options.manifest);
+  const instances = scopedInstances(plans.planned.map((p) => p.row), options.cells, predictions.map((p) => p.instance_id));
+  const manifest = await writeManifest(layout, withPlan(options.manifest, options.benchmark, plans));
   await writePredictionsFile(layout, predictions);
   const ledger = await ImageLedgerWriter.open(layout);
   await ledger.recordEngine(deps.sandbox);
@@ -76,14 +85,14 @@ async function gradePredictions(options: EvaluateOptions, deps: EvaluateDeps): P
   let failure: { error: unknown } | null = null;
   try {
     for (const prediction of predictions) {
-      const instance = byId.get(prediction.instance_id)!;
+      const { row: instance, image, plan } = byId.get(prediction.instance_id)!;
       const cell = predictionCell(prediction);
       void queue.add(async () => {
         if (deps.signal?.aborted || failure) return;
         progress.started();
         try {
           const { entry, reused } = await gradeCell(
-            { cell, instance, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image: options.imageFor(instance) },
+            { cell, instance, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image, plan },
             {
               sandbox,
               layout,

@@ -10,14 +10,16 @@ import {
   gradingInputSha256,
   makeInstanceReportEntry,
   type CellVerdict,
+  type GradingPlan,
   type GradingRun,
 } from '../evaluation/index.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { reusableReport, writeCellFiles } from './cell-store.js';
-import { retryInfrastructure, signalOf } from './retry.js';
+import { inFreshEnvironment } from './fresh-environment.js';
+import { signalOf } from './retry.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
-import { closeEnvironment, type BackgroundCloser } from './background-close.js';
+import type { BackgroundCloser } from './background-close.js';
 
 export interface GradeCellInput {
   cell: CellKey;
@@ -25,6 +27,8 @@ export interface GradeCellInput {
   patch: string | null;
   modelNameOrPath: string;
   image: string;
+  /** The instance's grading plan, made once before its first rollout. */
+  plan: GradingPlan;
 }
 
 export interface GradingSettings {
@@ -52,7 +56,7 @@ export interface GradedCell {
 
 export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Promise<GradedCell> {
   const { cell, instance, patch } = input;
-  const inputSha = gradingInputSha256({ instance, patch, image: input.image });
+  const inputSha = gradingInputSha256({ instance, patch, image: input.image, plan: input.plan });
   const previous = await reusableReport(deps.layout, cell, inputSha);
   if (previous) return { entry: previous, reused: true };
 
@@ -64,29 +68,26 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
     verdict = { kind: 'empty_patch' };
   } else {
     try {
-      const attempted = await retryInfrastructure(
-        async (attempt) => {
-          await deps.sandbox.prepareImage(input.image, deps.signal);
-          const env = await deps.sandbox.start({ image: input.image, cell, purpose: 'grading', attempt, ...signalOf(deps) });
-          try {
-            return await gradeInEnvironment({
-              env,
-              instance,
-              patch,
-              timeoutS: deps.settings.timeoutS,
-              maxOutputBytes: deps.settings.maxOutputBytes,
-              ...signalOf(deps),
-            });
-          } finally {
-            await closeEnvironment(env, deps.closer);
-          }
-        },
+      const attempted = await inFreshEnvironment(
         {
-          attempts: deps.settings.attempts ?? 3,
-          ...(deps.settings.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.settings.retryBaseDelayMs }),
+          sandbox: deps.sandbox,
+          request: { image: input.image, cell, purpose: 'grading' },
+          ...(deps.closer ? { closer: deps.closer } : {}),
+          ...(deps.settings.attempts === undefined ? {} : { attempts: deps.settings.attempts }),
+          ...(deps.settings.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: deps.settings.retryBaseDelayMs }),
           ...signalOf(deps),
           ...(deps.onRetry ? { onRetry: deps.onRetry } : {}),
         },
+        (env) =>
+          gradeInEnvironment({
+            env,
+            instance,
+            plan: input.plan,
+            patch,
+            timeoutS: deps.settings.timeoutS,
+            maxOutputBytes: deps.settings.maxOutputBytes,
+            ...signalOf(deps),
+          }),
       );
       run = attempted.value;
       attempts = attempted.attempts;
@@ -133,7 +134,7 @@ export async function recordRolloutInfrastructure(
     modelNameOrPath: input.modelNameOrPath,
     context: input.cell.context,
     seed: input.cell.seed,
-    inputSha256: gradingInputSha256({ instance: input.instance, patch: input.patch, image: input.image }),
+    inputSha256: gradingInputSha256({ instance: input.instance, patch: input.patch, image: input.image, plan: input.plan }),
     image: input.image,
     totalS: 0,
     attempts: 1,

@@ -12,7 +12,6 @@ import {
   InstanceReportSchema,
   RunManifestSchema,
   TrajectorySchema,
-  type ExitStatus,
   type Outcome,
   type RunManifest,
   type Trajectory,
@@ -90,8 +89,8 @@ export interface ReplayComparison {
   samePatch: boolean;
   recordedBytes: number;
   replayedBytes: number;
-  recordedExit: ExitStatus;
-  replayedExit: ExitStatus;
+  recordedExit: string;
+  replayedExit: string;
   outcome: Outcome | 'not graded';
 }
 

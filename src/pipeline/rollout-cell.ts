@@ -1,5 +1,5 @@
 /**
- * One rollout: a container from the instance image, the SERA agent against the model server, each
+ * One rollout: a fresh environment from the instance image, the agent scaffold against the model server, each
  * step appended to the step log as it ends and the trajectory written once when the rollout ends
  * (src/run-dir/trajectory-log.ts). A finished rollout (any ending but an infrastructure one) is
  * reused on resume; an in-progress or infrastructure one is redone. Server faults (a 200 that is no
@@ -8,11 +8,11 @@
  * outcome (exit_environment_error) and is graded and kept.
  */
 import { readFile } from 'node:fs/promises';
-import { runAgent, type AgentLimits } from '../agent/agent-loop.js';
 import type { ContextBudget } from '../agent/context-budget.js';
 import type { ModelClient, Sampling } from '../agent/model-client.js';
 import type { RetryPolicy } from '../agent/retry.js';
-import type { SweBenchInstance } from '../dataset/schema.js';
+import type { AgentTask } from '../agents/agent-task.js';
+import { recordedSampling, type AgentScaffold } from '../agents/scaffold.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
@@ -25,17 +25,24 @@ import {
   readTrajectoryLog,
   type TrajectoryFileWriter,
 } from '../run-dir/trajectory-log.js';
-import { closeEnvironment, type BackgroundCloser } from './background-close.js';
-import { retryInfrastructure, signalOf } from './retry.js';
+import type { BackgroundCloser } from './background-close.js';
+import { inFreshEnvironment } from './fresh-environment.js';
+import { signalOf } from './retry.js';
+
+/** The scaffold and its validated config, as chosen for the run. */
+export interface ChosenScaffold {
+  scaffold: AgentScaffold<unknown>;
+  config: unknown;
+}
 
 export interface RolloutInput {
   cell: CellKey;
-  instance: SweBenchInstance;
+  task: AgentTask;
   image: string;
+  agent: ChosenScaffold;
   client: ModelClient;
   budget: ContextBudget;
   sampling: Sampling;
-  limits: Partial<AgentLimits>;
   /** Model-call retries. @default DEFAULT_RETRY_POLICY */
   retryPolicy?: RetryPolicy;
 }
@@ -78,7 +85,8 @@ export async function interruptedRollout(layout: RunLayout, cell: CellKey): Prom
 }
 
 export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promise<Trajectory> {
-  const { cell, instance } = input;
+  const { cell, agent } = input;
+  const stamped = (t: Trajectory): Trajectory => ({ ...t, scaffold: { ...t.scaffold, name: agent.scaffold.name } });
   const file = deps.layout.trajectory(cell);
   // container restarts are recorded in the trajectory beside the model-call retries, so the
   // progress line (which counts what trajectories record) and the files agree
@@ -95,34 +103,30 @@ export async function rolloutCell(input: RolloutInput, deps: RolloutDeps): Promi
     return trajectory;
   };
   try {
-    const { value } = await retryInfrastructure(
-      async (attempt) => {
-        await deps.sandbox.prepareImage(input.image, deps.signal);
-        const env = await deps.sandbox.start({ image: input.image, cell, purpose: 'rollout', attempt, ...signalOf(deps) });
-        try {
-          return await runAgent({
-            env,
-            instance,
-            client: input.client,
-            budget: input.budget,
-            sampling: input.sampling,
-            context: cell.context,
-            seed: cell.seed,
-            limits: input.limits,
-            ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
-            ...signalOf(deps),
-            log: fileTrajectorySink(logFile, writer),
-          });
-        } finally {
-          await closeEnvironment(env, deps.closer);
-        }
-      },
+    const { value } = await inFreshEnvironment(
       {
-        attempts: deps.attempts ?? 3,
-        ...(deps.retryBaseDelayMs === undefined ? {} : { baseDelayMs: deps.retryBaseDelayMs }),
+        sandbox: deps.sandbox,
+        request: { image: input.image, cell, purpose: 'rollout' },
+        ...(deps.attempts === undefined ? {} : { attempts: deps.attempts }),
+        ...(deps.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: deps.retryBaseDelayMs }),
+        ...(deps.closer ? { closer: deps.closer } : {}),
         ...signalOf(deps),
         onRetry,
       },
+      async (env) =>
+        stamped(
+          await agent.scaffold.run(input.task, {
+            env,
+            model: input.client,
+            budget: input.budget,
+            sampling: input.sampling,
+            config: agent.config,
+            labels: { context: cell.context, seed: cell.seed },
+            ...(input.retryPolicy ? { retryPolicy: input.retryPolicy } : {}),
+            ...signalOf(deps),
+            log: fileTrajectorySink(logFile, writer),
+          }),
+        ),
     );
     return await finish({ ...value, stats: { ...value.stats, infrastructure_retries: value.stats.infrastructure_retries + restarts } });
   } catch (err) {
@@ -148,7 +152,8 @@ function infrastructureTrajectory(input: RolloutInput, code: string, message: st
     messages: [],
     steps: [],
     stats: { model_calls: 0, prompt_tokens: 0, completion_tokens: 0, model_time_s: 0, tool_time_s: 0, wall_time_s: 0, infrastructure_retries: restarts },
-    sampling: { ...input.sampling },
+    sampling: recordedSampling(input.sampling),
     error: { code, message },
+    scaffold: { name: input.agent.scaffold.name },
   };
 }

@@ -24,7 +24,7 @@ import {
 } from '../run-dir/schemas.js';
 import { readJsonFile, readJsonlFile } from './read-validated.js';
 import { readShardImages, readShardPredictions, shardsInProgress } from './shard-status.js';
-import { repoFromInstanceId, type CellReport, type InstanceRow } from './verdicts.js';
+import type { CellReport, InstanceRow } from './verdicts.js';
 
 export interface RolloutRecord {
   instanceId: string;
@@ -58,6 +58,9 @@ export interface LoadRunOptions {
   /** A SWE-bench JSONL file with the gold patches; defaults to run.json's dataset.source when that is a readable file. */
   dataset?: string;
 }
+
+/** The repo of an instance that neither run.json nor a readable dataset names. */
+const UNKNOWN_REPO = 'unknown';
 
 const GoldRowSchema = z.object({ instance_id: z.string(), repo: z.string(), patch: z.string(), problem_statement: z.string().optional() });
 
@@ -163,7 +166,8 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
     for (const p of predictions) ids.add(p.instance_id);
   }
   const gold = await loadGoldRows(datasetFile(manifest, options.dataset), ids);
-  const rows = [...ids].map((id) => ({ instance_id: id, repo: gold.get(id)?.repo ?? repoFromInstanceId(id) }));
+  // run.json records each instance's repo; a run written before it did falls back on its dataset file
+  const rows = [...ids].map((id) => ({ instance_id: id, repo: manifest.instance_repos?.[id] ?? gold.get(id)?.repo ?? UNKNOWN_REPO }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
   const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
   const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : await readShardImages(runDir);

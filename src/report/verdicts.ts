@@ -45,12 +45,6 @@ export interface VerdictInput {
   inProgress?: boolean;
 }
 
-/** `owner__name-123` → `owner/name`, the way SWE-bench ids are formed. */
-export function repoFromInstanceId(instanceId: string): string {
-  const match = /^(.+?)__(.+)-\d+$/.exec(instanceId);
-  return match ? `${match[1]}/${match[2]}` : 'unknown';
-}
-
 const key = (context: string, seed: string, instanceId: string): string => `${context}\u0000${seed}\u0000${instanceId}`;
 
 function dimension(fromManifest: readonly string[], seen: Iterable<string>): string[] {

@@ -8,11 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { CellKey, RunLayout } from './layout.js';
-import { ExitStatusSchema, TrajectorySchema, type Trajectory } from './schemas.js';
+import { TrajectorySchema, type Trajectory } from './schemas.js';
 
 export const RolloutSummarySchema = z.object({
   model: z.string(),
-  exit_status: ExitStatusSchema,
+  exit_status: z.string().min(1).describe("the scaffold's own word (SERA: ExitStatusSchema)"),
   autosubmitted: z.boolean(),
   steps: z.number().int().describe('model calls recorded, requeries included'),
   stats: TrajectorySchema.shape.stats,

@@ -123,13 +123,19 @@ export const TrajectoryStepSchema = z.object({
 });
 export type TrajectoryStep = z.infer<typeof TrajectoryStepSchema>;
 
+/**
+ * The trajectory every agent scaffold writes: a common core the pipeline and the reports read, and
+ * `scaffold`, which belongs to the scaffold that wrote it. `exit_status` is the scaffold's own word;
+ * the pipeline gives meaning to two of them only: `submitted` and `exit_infrastructure`.
+ */
 export const TrajectorySchema = z.object({
   format: z.literal('sera-eval.trajectory/1'),
   instance_id: PathIdSchema,
   context: PathLabelSchema,
   seed: PathLabelSchema,
   model: z.string(),
-  exit_status: ExitStatusSchema,
+  /** SERA's are ExitStatusSchema's; another scaffold's may differ. */
+  exit_status: z.string().min(1),
   autosubmitted: z.boolean(),
   submission: z.string(),
   /** The conversation as the model saw it at the end (system, user, assistant, tool messages). */
@@ -144,8 +150,11 @@ export const TrajectorySchema = z.object({
     wall_time_s: z.number(),
     infrastructure_retries: z.number().int(),
   }),
+  /** The request's sampling parameters, snake_case as sent (temperature, top_p, max_tokens, seed). */
   sampling: z.record(z.string(), z.unknown()),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Which scaffold wrote it (absent: sera, as before there was a choice) and what it keeps of its own. */
+  scaffold: z.object({ name: z.string(), data: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 export type Trajectory = z.infer<typeof TrajectorySchema>;
 
@@ -231,8 +240,13 @@ export const RunManifestSchema = z
     versions: z.record(z.string(), z.string()),
     dataset: z.object({ source: z.string(), sha256: z.string(), rows: z.number().int() }).strict(),
     filters: z.record(z.string(), z.unknown()),
+    benchmark: z.string().optional().describe('the benchmark whose rows these are (absent: swe-bench, before there was a choice)'),
     instance_ids: z.array(z.string()),
     instance_repos: z.record(z.string(), z.string()).optional().describe("each instance's repository as its dataset row gave it"),
+    unsupported_skipped: z
+      .array(z.object({ instance_id: z.string(), reason: z.string() }).strict())
+      .optional()
+      .describe('selected rows the benchmark could not grade, dropped with --skip-unsupported'),
     model_name_or_path: z.string(),
     contexts: z.array(z.string()),
     seeds: z.array(z.string()),

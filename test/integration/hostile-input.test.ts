@@ -141,7 +141,7 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     for (const name of CASES) predictions.push({ instance_id: idOf(name), model_patch: await PATCHES[name]() });
     const preds = writePredictions(work, predictions);
     const running = runCli([
-      'evaluate', '--dataset', dataset, '--predictions', preds, '--image-template', 'local', '--pull', 'never',
+      'evaluate', '--benchmark', 'demo', '--dataset', dataset, '--predictions', preds, '--image-template', 'local', '--pull', 'never',
       '--output', out, '--run-id', runId, '--workers', '2', '--timeout', String(TIMEOUT_S),
       '--memory', '256m', '--pids', '128', '--max-output', '2m',
     ]);
@@ -214,7 +214,7 @@ describe.skipIf(!docker.available)('hostile input on real Docker', () => {
     });
     try {
       const run = await runCli([
-        'run', '--base-url', replay.url, '--dataset', dataset, '--instances', ROLLOUTS.map(idOf).join(','),
+        'run', '--base-url', replay.url, '--benchmark', 'demo', '--dataset', dataset, '--instances', ROLLOUTS.map(idOf).join(','),
         '--image-template', 'local', '--pull', 'never', '--output', out, '--run-id', runId,
         '--concurrency', '2', '--eval-workers', '2', '--api-key-env', 'SERA_EVAL_HOSTILE_NO_KEY',
       ]);

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NO_DIMENSION, RunLayout } from '../../src/run-dir/layout.js';
 import { buildSummary } from '../../src/report/build-summary.js';
-import { repoFromInstanceId, type CellReport } from '../../src/report/verdicts.js';
+import type { CellReport } from '../../src/report/verdicts.js';
 import type { InstanceReportEntry, Outcome, Prediction, RunManifest, Trajectory } from '../../src/run-dir/schemas.js';
 
 export interface FixtureCell {
@@ -39,6 +39,13 @@ export interface FixtureRun {
   inProgress?: boolean;
   /** Extra run.json fields (run card, run-defining settings). */
   manifestExtra?: Partial<RunManifest>;
+  /** run.json instance_repos; by default each id's `owner__name-N` as `owner/name`, as SWE-bench ids are made. null = a run written before run.json recorded repos. */
+  instanceRepos?: Record<string, string> | null;
+}
+
+function fixtureRepo(instanceId: string): string {
+  const match = /^(.+?)__(.+)-\d+$/.exec(instanceId);
+  return match ? `${match[1]}/${match[2]}` : 'fixture/unknown';
 }
 
 export const DEFAULT_PATCH = 'diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n';
@@ -139,6 +146,7 @@ export async function writeRunDir(root: string, spec: FixtureRun): Promise<strin
     dataset: { source: spec.datasetSource ?? 'verified', sha256: 'b'.repeat(64), rows: spec.instanceIds.length },
     filters: {},
     instance_ids: spec.instanceIds,
+    ...(spec.instanceRepos === null ? {} : { instance_repos: spec.instanceRepos ?? Object.fromEntries(spec.instanceIds.map((id) => [id, fixtureRepo(id)])) }),
     model_name_or_path: model,
     contexts: spec.contexts ?? [NO_DIMENSION],
     seeds: spec.seeds ?? [NO_DIMENSION],
@@ -163,7 +171,7 @@ export async function writeRunDir(root: string, spec: FixtureRun): Promise<strin
   await mkdir(root, { recursive: true });
   await writeFile(layout.predictions, predictions.map((p) => `${JSON.stringify(p)}\n`).join(''));
   if (!spec.inProgress) {
-    const rows = spec.instanceIds.map((id) => ({ instance_id: id, repo: repoFromInstanceId(id) }));
+    const rows = spec.instanceIds.map((id) => ({ instance_id: id, repo: spec.instanceRepos?.[id] ?? fixtureRepo(id) }));
     await writeJson(layout.summary, buildSummary({ manifest, rows, cells: reports, predictions }));
   }
   return root;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { benchmarkFor } from '../../benchmarks/benchmarks.js';
 import { loadPredictions } from '../../dataset/index.js';
-import { imageNameFor } from '../../environment/images.js';
 import { evaluatePredictions } from '../../pipeline/evaluate-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
@@ -75,9 +75,11 @@ export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, s
       {
         layout,
         manifest: scope.manifest,
+        benchmark: benchmarkFor(flags.benchmark, flags.dataset),
         instances: scope.instances,
+        skipUnsupported: flags.skipUnsupported,
         predictions: scope.predictions,
-        imageFor: (instance) => imageNameFor(instance, flags.imageTemplate),
+        imageTemplate: flags.imageTemplate,
         workers: flags.workers,
         grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
         ...(scope.cells ? { cells: scope.cells } : {}),
@@ -106,7 +108,8 @@ export async function evaluateManifestFields(flags: EvaluateFlags, runId: string
     grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.workers) },
     run_card: await collectRunCard({
       endpoints: [],
-      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+      // `plan` writes this for its workers; the pipeline narrows it to the planned instances
+      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, selection.benchmark.imageFor(i, flags.imageTemplate)])),
     }),
   };
 }

@@ -38,7 +38,8 @@ export function registerReplay(program: Command, io: CliIo, schedule: Schedule):
         RunFlagsSchema,
         {
           ...raw,
-          dataset: raw['dataset'] ?? manifest?.dataset.source ?? 'verified',
+          dataset: raw['dataset'] ?? manifest?.dataset.source,
+          benchmark: raw['benchmark'] ?? (typeof manifest?.['benchmark'] === 'string' ? manifest['benchmark'] : undefined),
           imageTemplate: self.getOptionValueSource('imageTemplate') === 'default' ? (recordedTemplate ?? raw['imageTemplate']) : raw['imageTemplate'],
           instances: recorded.map((r) => r.trajectory.instance_id).join(','),
           endpoint: [],

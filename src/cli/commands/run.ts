@@ -6,7 +6,9 @@ import { preflightEndpoints } from '../../agent/preflight.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
 import type { ManifestFields } from '../../pipeline/manifest.js';
-import { imageNameFor } from '../../environment/images.js';
+import { scaffolds } from '../../agents/scaffolds.js';
+import { benchmarkFor } from '../../benchmarks/benchmarks.js';
+import type { ChosenScaffold } from '../../pipeline/rollout-cell.js';
 import { InfrastructureError, InputError, errorMessage } from '../../errors.js';
 import { runBenchmark, type ContextPlan } from '../../pipeline/benchmark-run.js';
 import { onInterrupt } from '../../pipeline/interrupt.js';
@@ -17,6 +19,7 @@ import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor,
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextBudget } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
+import { pluginConfig } from '../plugin-config.js';
 import { renderSummaryLine } from '../summary-line.js';
 import type { Schedule } from './index.js';
 
@@ -24,6 +27,8 @@ export const RunFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.s
   baseUrl: z.string().url('expected the server URL, e.g. http://localhost:8000/v1').optional(),
   endpoint: z.array(z.string().regex(/^[^=]+=.+$/, 'expected CONTEXT=URL, e.g. 64k=http://host:8001/v1')).default([]),
   model: z.string().optional(),
+  agent: z.string().min(1).default('sera'),
+  agentConfig: z.string().optional(),
   apiKeyEnv: z.string().default('OPENAI_API_KEY'),
   context: contextList,
   seeds: seedList,
@@ -45,6 +50,8 @@ export function addRunOptions(command: Command): Command {
     .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM with --enable-auto-tool-choice --tool-call-parser hermes)')
     .option('--endpoint <context=url>', 'a separate endpoint per context length, e.g. 64k=http://host:8001/v1 (repeatable)', collect)
     .option('--model <name>', 'served model name (default: the one model /v1/models lists)')
+    .option('--agent <name>', `agent scaffold: ${scaffolds.names().join(', ')}`, 'sera')
+    .option('--agent-config <json|@file>', "the agent scaffold's own settings as JSON, over those --max-steps and --rollout-timeout give it")
     .option('--api-key-env <name>', 'environment variable holding the API key; never written anywhere', 'OPENAI_API_KEY')
     .option('--context <lengths>', 'context lengths, e.g. 32k,64k; a longer endpoint is held to each budget with /tokenize', '32k')
     .option('--seeds <seeds>', 'sampling seeds, e.g. 1,2,3 (the paper averages three)', '1')
@@ -116,11 +123,13 @@ export async function executeRun(
         layout,
         manifest: scope?.manifest ?? { ...(await runManifestFields(flags, runId, command, selection!, contexts, apiKey)), sandbox: { name: sandbox.name, config: sandbox.config } },
         instances,
+        benchmark: benchmarkFor(flags.benchmark, flags.dataset),
+        skipUnsupported: flags.skipUnsupported,
+        agent: await chooseScaffold(flags),
         contexts,
         seeds: flags.seeds,
         sampling: { temperature: flags.temperature, topP: flags.topP, ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }) },
-        limits: { maxModelCalls: flags.maxSteps, ...(flags.rolloutTimeout === undefined ? {} : { wallClockS: flags.rolloutTimeout }) },
-        imageFor: (instance) => imageNameFor(instance, flags.imageTemplate),
+        imageTemplate: flags.imageTemplate,
         concurrency: flags.concurrency,
         evalWorkers: flags.evalWorkers,
         grading: { timeoutS: flags.timeout, maxOutputBytes: flags.maxOutput },
@@ -149,11 +158,13 @@ export async function runManifestFields(
   contexts: readonly ContextPlan[],
   apiKey: string | undefined,
 ): Promise<ManifestFields> {
+  const agent = await chooseScaffold(flags);
   return {
     run_id: runId,
     command,
     dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, rows: selection.dataset.rows.length },
     filters: { ...selection.filters },
+    agent: { name: agent.scaffold.name, config: agent.config },
     instance_ids: selection.instances.map((r) => r.instance_id),
     model_name_or_path: contexts[0]!.client.model,
     contexts: contexts.map((c) => c.name),
@@ -165,10 +176,18 @@ export async function runManifestFields(
     grading: { timeout_s: flags.timeout, network: flags.network, memory_bytes: flags.memory, pids_limit: flags.pids, cpus: containerCpus(flags, flags.evalWorkers) },
     run_card: await collectRunCard({
       endpoints: contexts.map((c) => ({ context: c.name, url: endpointFor(flags, c), model: c.client.model })),
-      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, imageNameFor(i, flags.imageTemplate)])),
+      // `plan` writes this for its workers; the pipeline narrows it to the planned instances
+      images: Object.fromEntries(selection.instances.map((i) => [i.instance_id, selection.benchmark.imageFor(i, flags.imageTemplate)])),
       ...(apiKey ? { apiKey } : {}),
     }),
   };
+}
+
+async function chooseScaffold(flags: RunFlags): Promise<ChosenScaffold> {
+  const scaffold = scaffolds.get(flags.agent);
+  const fromFlags = scaffold.fromRunLimits?.({ maxSteps: flags.maxSteps, ...(flags.rolloutTimeout === undefined ? {} : { rolloutTimeoutS: flags.rolloutTimeout }) }) ?? {};
+  const config = await pluginConfig('--agent-config', { kind: 'agent', ...scaffold }, fromFlags, flags.agentConfig);
+  return { scaffold, config };
 }
 
 function endpointFor(flags: RunFlags, context: ContextBudget): string {

@@ -35,9 +35,6 @@ export const SWE_BENCH_REPOS: Readonly<Record<string, RepoFamily>> = {
   'pallets/flask': { parser: 'parse_log_pytest', versions: FLASK_SPECS },
 };
 
-/** This project's demo repositories: plain pytest on the image's own python, nothing to install. */
-export const DEMO_REPO_OWNER = 'sera-eval';
-
 export class UnknownTestSpecError extends HarnessError {
   constructor(message: string) {
     super('unknown_spec', message);
@@ -49,13 +46,10 @@ export class UnknownTestSpecError extends HarnessError {
  * @throws UnknownTestSpecError naming the repo, version and the versions that are known.
  */
 export function findTestSpec(repo: string, version: string): TestSpec {
-  if (repo.startsWith(`${DEMO_REPO_OWNER}/`)) {
-    return { repo, version, testCmd: 'pytest -rA', parser: 'parse_log_pytest', activate: [], djangoDirectives: false };
-  }
   const family = SWE_BENCH_REPOS[repo];
   if (family === undefined) {
     throw new UnknownTestSpecError(
-      `no test spec for repo ${repo}; known: ${Object.keys(SWE_BENCH_REPOS).join(', ')}, ${DEMO_REPO_OWNER}/<name>`,
+      `no test spec for repo ${repo}; known: ${Object.keys(SWE_BENCH_REPOS).join(', ')}`,
     );
   }
   const fields = Object.hasOwn(family.versions, version) ? family.versions[version] : undefined;

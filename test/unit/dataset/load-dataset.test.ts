@@ -1,3 +1,5 @@
+import { resolveDatasetAlias } from '../../../src/benchmarks/benchmarks.js';
+import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,17 +62,19 @@ describe('loadDataset from local files', () => {
     expect(loaded.rows[1]?.version).toBe('3.0');
   });
 
-  it('rejects an unknown name or extension as bad input', () => {
+  it("rejects an unknown name or extension as bad input, and reads a benchmark's names as its datasets", () => {
     expect(() => parseDatasetSource('data.csv')).toThrow(InputError);
-    expect(parseDatasetSource('verified')).toEqual({
+    expect(parseDatasetSource(resolveDatasetAlias(sweBench, 'verified'))).toEqual({
       kind: 'huggingface',
       dataset: 'princeton-nlp/SWE-bench_Verified',
       split: 'test',
     });
-    expect(parseDatasetSource('lite:dev')).toEqual({ kind: 'huggingface', dataset: 'princeton-nlp/SWE-bench_Lite', split: 'dev' });
+    expect(parseDatasetSource(resolveDatasetAlias(sweBench, 'lite:dev'))).toEqual({ kind: 'huggingface', dataset: 'princeton-nlp/SWE-bench_Lite', split: 'dev' });
     expect(parseDatasetSource('me/bench:train')).toEqual({ kind: 'huggingface', dataset: 'me/bench', split: 'train' });
   });
 });
+
+const alias = (name: string): string => resolveDatasetAlias(sweBench, name);
 
 describe('loadDataset from Hugging Face', () => {
   const shardUrl = 'https://huggingface.co/api/datasets/princeton-nlp/SWE-bench_Verified/parquet/default/test/0.parquet';
@@ -97,7 +101,7 @@ describe('loadDataset from Hugging Face', () => {
   it('downloads the split once into the cache, then reads the cache without the network', async () => {
     const cacheDir = await tempDir();
     const requests: string[] = [];
-    const first = await loadDataset('verified', { cacheDir, fetch: fakeHub(requests) });
+    const first = await loadDataset(alias('verified'), { cacheDir, fetch: fakeHub(requests) });
     expect(first.rows.map((r) => r.instance_id)).toEqual(['django__django-1', 'sympy__sympy-2']);
     expect(first.source).toBe('hf:princeton-nlp/SWE-bench_Verified:test');
     expect(requests).toHaveLength(2);
@@ -105,7 +109,7 @@ describe('loadDataset from Hugging Face', () => {
     const offline = (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
-    const second = await loadDataset('verified', { cacheDir, fetch: offline });
+    const second = await loadDataset(alias('verified'), { cacheDir, fetch: offline });
     expect(second.rows).toEqual(first.rows);
     expect(second.sha256).toBe(first.sha256);
   });
@@ -115,7 +119,7 @@ describe('loadDataset from Hugging Face', () => {
     const offline = (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
-    const error = await loadDataset('lite', { cacheDir, fetch: offline }).catch((e: unknown) => e);
+    const error = await loadDataset(alias('lite'), { cacheDir, fetch: offline }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InfrastructureError);
     expect((error as Error).message).toMatch(/cannot download princeton-nlp\/SWE-bench_Lite .*fetch failed.*no cached copy/);
     expect((error as Error).message).toContain('--dataset');
@@ -123,7 +127,7 @@ describe('loadDataset from Hugging Face', () => {
 
   it('names the splits that exist when the asked one does not', async () => {
     const cacheDir = await tempDir();
-    await expect(loadDataset('verified:train', { cacheDir, fetch: fakeHub([]) })).rejects.toThrow(
+    await expect(loadDataset(alias('verified:train'), { cacheDir, fetch: fakeHub([]) })).rejects.toThrow(
       'princeton-nlp/SWE-bench_Verified has no split train; it has: test, dev',
     );
   });

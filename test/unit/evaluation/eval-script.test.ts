@@ -1,3 +1,4 @@
+import { demoTestSpec } from '../../../src/benchmarks/demo/demo.js';
 import { describe, expect, it } from 'vitest';
 import { makeEvalScript, testCommand } from '../../../src/evaluation/eval-script.js';
 import { findTestSpec, UnknownTestSpecError } from '../../../src/evaluation/specs/find-test-spec.js';
@@ -90,7 +91,7 @@ describe('makeEvalScript', () => {
   });
 
   it('uses plain pytest without conda for the demo repos', () => {
-    const spec = findTestSpec('sera-eval/textwrapx', 'anything');
+    const spec = demoTestSpec({ repo: 'sera-eval/textwrapx', version: 'anything' });
     const script = makeEvalScript(instance({ repo: 'sera-eval/textwrapx', test_patch: 'diff --git a/tests/test_w.py b/tests/test_w.py\n' }), spec);
     expect(script).not.toContain('conda');
     expect(script).not.toContain('pip install');

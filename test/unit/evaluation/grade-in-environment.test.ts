@@ -7,7 +7,7 @@ import { gradingInputSha256 } from '../../../src/evaluation/grading-input-hash.j
 import { makeInstanceReportEntry, type ReportCellInfo } from '../../../src/evaluation/instance-report.js';
 import { InstanceReportEntrySchema } from '../../../src/run-dir/schemas.js';
 import { FakeEnvironment, type ScriptedResult } from '../../support/fake-environment.js';
-import { evalLog, instance } from './instances.js';
+import { evalLog, instance, planFor } from './instances.js';
 
 const F2P = 'test_new (forms_tests.tests.test_formsets.T)';
 const P2P = 'test_old (forms_tests.tests.test_formsets.T)';
@@ -27,6 +27,7 @@ function scripted(applyWinsAt: number, evalResult: ScriptedResult): FakeEnvironm
 const args = (env: FakeEnvironment, patch: string | null = PATCH) => ({
   env,
   instance: instance(),
+  plan: planFor(instance()),
   patch,
   timeoutS: 1800,
   maxOutputBytes: 1_000_000,
@@ -120,13 +121,6 @@ describe('gradeInEnvironment', () => {
     }
   });
 
-  it('gives an error verdict, not a crash, for an instance without a spec', async () => {
-    const env = scripted(0, { output: PASSING_LOG });
-    const run = await gradeInEnvironment({ ...args(env), instance: instance({ version: '0.1' }) });
-    expect(run.verdict).toMatchObject({ kind: 'error', stage: 'spec', code: 'unknown_spec' });
-    expect(env.execCalls).toHaveLength(0);
-  });
-
   it('lets infrastructure failures and interrupts through as throws', async () => {
     const dead = new FakeEnvironment(() => {
       throw new EnvironmentUnavailableError('container gone');
@@ -176,14 +170,15 @@ describe('makeInstanceReportEntry', () => {
 
 describe('gradingInputSha256', () => {
   it('changes with the patch, the image, the test lists and the test patch, not otherwise', () => {
-    const base = { instance: instance(), patch: PATCH, image: 'img:1' };
-    const hash = gradingInputSha256(base);
-    expect(gradingInputSha256({ ...base })).toBe(hash);
-    expect(gradingInputSha256({ ...base, instance: instance({ problem_statement: 'reworded' }) })).toBe(hash);
-    expect(gradingInputSha256({ ...base, patch: `${PATCH}\n` })).not.toBe(hash);
-    expect(gradingInputSha256({ ...base, patch: null })).not.toBe(gradingInputSha256({ ...base, patch: '' }));
-    expect(gradingInputSha256({ ...base, image: 'img:2' })).not.toBe(hash);
-    expect(gradingInputSha256({ ...base, instance: instance({ PASS_TO_PASS: [] }) })).not.toBe(hash);
-    expect(gradingInputSha256({ ...base, instance: instance({ test_patch: 'diff --git a/t.py b/t.py\n' }) })).not.toBe(hash);
+    const base = { instance: instance(), patch: PATCH as string | null, image: 'img:1' };
+    const sha = (input: typeof base) => gradingInputSha256({ ...input, plan: planFor(input.instance) });
+    const hash = sha(base);
+    expect(sha({ ...base })).toBe(hash);
+    expect(sha({ ...base, instance: instance({ problem_statement: 'reworded' }) })).toBe(hash);
+    expect(sha({ ...base, patch: `${PATCH}\n` })).not.toBe(hash);
+    expect(sha({ ...base, patch: null })).not.toBe(sha({ ...base, patch: '' }));
+    expect(sha({ ...base, image: 'img:2' })).not.toBe(hash);
+    expect(sha({ ...base, instance: instance({ PASS_TO_PASS: [] }) })).not.toBe(hash);
+    expect(sha({ ...base, instance: instance({ test_patch: 'diff --git a/t.py b/t.py\n' }) })).not.toBe(hash);
   });
 });

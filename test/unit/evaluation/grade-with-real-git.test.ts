@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SweBenchInstance } from '../../../src/dataset/schema.js';
+import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
 import { gradeInEnvironment } from '../../../src/evaluation/grade-in-environment.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
 
@@ -119,6 +120,7 @@ describe('gradeInEnvironment with real git and bash', () => {
     const run = await gradeInEnvironment({
       env: hostEnvironment(root, repo, env),
       instance: instanceFor(baseCommit),
+      plan: demoBenchmark.gradingPlan(instanceFor(baseCommit)),
       patch: FUZZY_FIX,
       timeoutS: 60,
       maxOutputBytes: 1_000_000,
@@ -143,6 +145,7 @@ describe('gradeInEnvironment with real git and bash', () => {
     const run = await gradeInEnvironment({
       env: hostEnvironment(root, repo, env),
       instance: instanceFor(baseCommit),
+      plan: demoBenchmark.gradingPlan(instanceFor(baseCommit)),
       patch: harmless,
       timeoutS: 60,
       maxOutputBytes: 1_000_000,

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectModelClient } from '../../../src/agent/model-client.js';
+import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera-scaffold.js';
+import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
 import type { ReplayServer } from '../../../src/agent/replay-server.js';
 import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
@@ -59,17 +61,18 @@ async function options(root: string, contexts: ContextPlan[]): Promise<Benchmark
       command: 'run',
       dataset: { source: 'demo', sha256: 'x', rows: 1 },
       filters: {},
-      instance_ids: [row.instance_id],
       model_name_or_path: 'sera-fake',
       contexts: contexts.map((c) => c.name),
       seeds: ['1', '2'],
     },
+    benchmark: demoBenchmark,
     instances: [row],
+    skipUnsupported: false,
+    agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({}) },
     contexts,
     seeds: [1, 2],
     sampling: { temperature: 0, topP: 1 },
-    limits: {},
-    imageFor: () => 'img',
+    imageTemplate: 'local',
     concurrency: 2,
     evalWorkers: 2,
     grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },

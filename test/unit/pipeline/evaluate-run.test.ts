@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
@@ -30,14 +31,15 @@ function options(root: string, predictions: Prediction[]): EvaluateOptions {
       command: 'evaluate',
       dataset: { source: 'memory', sha256: 'x', rows: rows.length },
       filters: {},
-      instance_ids: rows.map((r) => r.instance_id),
       model_name_or_path: 'm',
       contexts: [],
       seeds: [],
     },
+    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
     instances: rows,
+    skipUnsupported: false,
     predictions,
-    imageFor: (r) => `img/${r.instance_id}`,
+    imageTemplate: 'swebench',
     workers: 2,
     grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
   };

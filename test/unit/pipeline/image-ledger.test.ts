@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineIdentity, ImageIdentity } from '../../../src/environment/sandbox-provider.js';
+import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { ImageLedgerSchema, type Prediction } from '../../../src/run-dir/schemas.js';
@@ -36,11 +37,13 @@ function options(root: string, patch: string): EvaluateOptions {
     layout: new RunLayout(root),
     manifest: {
       run_id: 'test', command: 'evaluate', dataset: { source: 'memory', sha256: 'x', rows: rows.length },
-      filters: {}, instance_ids: rows.map((r) => r.instance_id), model_name_or_path: 'm', contexts: [], seeds: [],
+      filters: {}, model_name_or_path: 'm', contexts: [], seeds: [],
     },
+    benchmark: sweBench,
     instances: rows,
+    skipUnsupported: false,
     predictions,
-    imageFor: (r) => `swebench/sweb.eval.x86_64.${r.instance_id.replace('__', '_1776_')}:latest`,
+    imageTemplate: 'swebench',
     workers: 2,
     grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
   };

@@ -11,6 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectModelClient } from '../../../src/agent/model-client.js';
 import type { ReplayServer } from '../../../src/agent/replay-server.js';
 import type { ReplayTurn } from '../../../src/agent/replay-script.js';
+import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera-scaffold.js';
+import { sweBenchTask } from '../../../src/benchmarks/benchmark.js';
 import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import { finishedTrajectory, rolloutCell } from '../../../src/pipeline/rollout-cell.js';
@@ -45,12 +47,12 @@ async function rollout(turns: ReplayTurn[], faults: (index: number) => Fault | u
   const trajectory = await rolloutCell(
     {
       cell,
-      instance: row,
+      task: sweBenchTask(row),
       image: 'img',
+      agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({}) },
       client,
       budget: { contextTokens: 32768 },
       sampling: { temperature: 0, topP: 1, seed: 1 },
-      limits: {},
       retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
     },
     { sandbox, layout, retryBaseDelayMs: 1, ...(writer ? { writer: writer(layout) } : {}) },

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
 import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
@@ -31,14 +32,15 @@ function options(layout: RunLayout): EvaluateOptions {
       command: 'evaluate',
       dataset: { source: 'memory', sha256: 'x', rows: rows.length },
       filters: {},
-      instance_ids: rows.map((r) => r.instance_id),
       model_name_or_path: 'm',
       contexts: [],
       seeds: [],
     },
+    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
     instances: rows,
+    skipUnsupported: false,
     predictions,
-    imageFor: (r) => `img/${r.instance_id}`,
+    imageTemplate: 'swebench',
     workers: 2,
     grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
   };

@@ -6,7 +6,7 @@ import { InputError } from '../../../src/errors.js';
 import { buildSummary, verdictsFromSummary } from '../../../src/report/build-summary.js';
 import { loadRun } from '../../../src/report/load-run.js';
 import { SummarySchema } from '../../../src/report/summary-schema.js';
-import { cellVerdicts, repoFromInstanceId } from '../../../src/report/verdicts.js';
+import { cellVerdicts } from '../../../src/report/verdicts.js';
 import { writeRunDir, type FixtureCell } from '../../support/run-dir-fixture.js';
 import { verifiedJsonl } from '../../support/shared-datasets.js';
 
@@ -148,10 +148,27 @@ describe('loadRun', () => {
   });
 });
 
-describe('repoFromInstanceId', () => {
-  it('splits owner__name-number', () => {
-    expect(repoFromInstanceId('sphinx-doc__sphinx-8595')).toBe('sphinx-doc/sphinx');
-    expect(repoFromInstanceId('scikit-learn__scikit-learn-10297')).toBe('scikit-learn/scikit-learn');
-    expect(repoFromInstanceId('weird')).toBe('unknown');
+describe('the repo of each instance', () => {
+  it('is the one run.json records, never guessed from the id', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "repos-"));
+    const root = await writeRunDir(path.join(dir, 'recorded'), {
+      instanceIds: ['owner__a-1', 'gitlab-42'],
+      instanceRepos: { 'owner__a-1': 'someone-else/a-fork', 'gitlab-42': 'group/project' },
+      cells: [{ instanceId: 'owner__a-1', outcome: 'resolved' }, { instanceId: 'gitlab-42', outcome: 'unresolved' }],
+    });
+    expect((await loadRun(root)).rows).toEqual([
+      { instance_id: 'owner__a-1', repo: 'someone-else/a-fork' },
+      { instance_id: 'gitlab-42', repo: 'group/project' },
+    ]);
+  });
+
+  it('is unknown for an older run without recorded repos or a readable dataset', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "repos-"));
+    const root = await writeRunDir(path.join(dir, 'old'), {
+      instanceIds: ['django__django-1'],
+      instanceRepos: null,
+      cells: [{ instanceId: 'django__django-1', outcome: 'resolved' }],
+    });
+    expect((await loadRun(root)).rows).toEqual([{ instance_id: 'django__django-1', repo: 'unknown' }]);
   });
 });

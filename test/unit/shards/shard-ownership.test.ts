@@ -3,6 +3,7 @@
  * wait for each other, a second worker of the same shard stops, and a worker cleans up only after
  * killed writers of its own cells (another shard's writer may live on another host).
  */
+import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -30,9 +31,11 @@ function shard(root: string, n: number): EvaluateOptions {
   return {
     layout: new ShardLayout(root, { index: n, count: 2 }, cells),
     manifest: { run_id: 'r', command: 'evaluate', dataset: { source: 'memory', sha256: 'x', rows: 2 }, filters: {}, instance_ids: rows.map((r) => r.instance_id), model_name_or_path: 'm', contexts: [], seeds: [] },
+    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
     instances: rows,
+    skipUnsupported: false,
     predictions,
-    imageFor: (r) => `img/${r.instance_id}`,
+    imageTemplate: 'swebench',
     workers: 1,
     grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
     cells,
