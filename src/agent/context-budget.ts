@@ -25,7 +25,7 @@ export interface ContextBudget {
   contextTokens?: number;
 }
 
-export function harnessEnforces(budget: ContextBudget, client: ModelClient): budget is Required<ContextBudget> {
+function harnessEnforces(budget: ContextBudget, client: ModelClient): budget is Required<ContextBudget> {
   if (budget.contextTokens === undefined) return false;
   return client.maxModelLen === undefined || budget.contextTokens < client.maxModelLen;
 }

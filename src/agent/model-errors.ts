@@ -41,7 +41,7 @@ const CONTEXT_OVERFLOW = [
 
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
-export function isContextOverflowMessage(message: string): boolean {
+function isContextOverflowMessage(message: string): boolean {
   return CONTEXT_OVERFLOW.some((pattern) => pattern.test(message));
 }
 

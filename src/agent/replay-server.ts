@@ -42,7 +42,7 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-export function approximateTokens(messages: unknown, tools: unknown): number {
+function approximateTokens(messages: unknown, tools: unknown): number {
   return Math.ceil((JSON.stringify(messages ?? []).length + JSON.stringify(tools ?? []).length) / 4);
 }
 

@@ -15,7 +15,7 @@ const STARTUP_TIMEOUT_S = 120;
 const STAGE_TREE = 'git add -A';
 
 /** Python's shlex.quote. */
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   if (value === '') return "''";
   if (/^[\w@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'"'"'`)}'`;

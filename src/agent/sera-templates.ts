@@ -32,7 +32,7 @@ Follow these steps to resolve the issue:
 Your thinking should be thorough and so it's fine if it's very long.`;
 }
 
-export const MAX_OBSERVATION_LENGTH = 100_000;
+const MAX_OBSERVATION_LENGTH = 100_000;
 
 /**
  * What the model sees after a tool call (agents.py `add_step_to_history`): the no-output template when

@@ -34,7 +34,7 @@ const EDITOR_DESCRIPTION =
   'unique in the file, the replacement will not be performed. Make sure to include enough context in `old_str` to ' +
   'make it unique * The `new_str` parameter should contain the edited lines that should replace the `old_str`\n';
 
-export const BASH_TOOL: ToolSchema = {
+const BASH_TOOL: ToolSchema = {
   type: 'function',
   function: {
     name: 'bash',
@@ -47,7 +47,7 @@ export const BASH_TOOL: ToolSchema = {
   },
 };
 
-export const STR_REPLACE_EDITOR_TOOL: ToolSchema = {
+const STR_REPLACE_EDITOR_TOOL: ToolSchema = {
   type: 'function',
   function: {
     name: 'str_replace_editor',
@@ -97,7 +97,7 @@ export const STR_REPLACE_EDITOR_TOOL: ToolSchema = {
   },
 };
 
-export const SUBMIT_TOOL: ToolSchema = {
+const SUBMIT_TOOL: ToolSchema = {
   type: 'function',
   function: {
     name: 'submit',

@@ -9,7 +9,7 @@ export const benchmarks = new Registry<Benchmark>('benchmark');
 benchmarks.register(sweBench);
 benchmarks.register(demoBenchmark);
 
-export const DEFAULT_BENCHMARK = sweBench.name;
+const DEFAULT_BENCHMARK = sweBench.name;
 
 /**
  * The benchmark `--benchmark` names, or else the one whose aliases name `--dataset` (as an alias or

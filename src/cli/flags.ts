@@ -13,7 +13,7 @@ export const csvList = z
 export const positiveInt = z.coerce.number().int().positive();
 
 /** `32k` → 32768, `64k` → 65536, or a plain token count like `40960`. */
-export const ContextSchema = z.string().transform((raw, ctx) => {
+const ContextSchema = z.string().transform((raw, ctx) => {
   const m = /^(\d+)(k)?$/i.exec(raw.trim());
   if (!m) {
     ctx.addIssue({ code: 'custom', message: `"${raw}" is not a context length; expected e.g. 32k, 64k or 40960` });
@@ -26,7 +26,8 @@ export const ContextSchema = z.string().transform((raw, ctx) => {
   }
   return { name: m[2] ? `${m[1]}k` : String(tokens), tokens };
 });
-export type ContextBudget = z.infer<typeof ContextSchema>;
+/** A `--context` entry: its label and its token count. */
+export type ContextLength = z.infer<typeof ContextSchema>;
 
 /** A repeated value would run the same cells twice and count them as independent. */
 function noDuplicates<T>(key: (value: T) => string) {

@@ -14,7 +14,7 @@ export function closeMatches(wanted: string, candidates: Iterable<string>, limit
     .map((s) => s.candidate);
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -31,7 +31,7 @@ export interface CachedParquet {
   sha256: string;
 }
 
-export function cacheDirFor(cacheDir: string, dataset: string, split: string): string {
+function cacheDirFor(cacheDir: string, dataset: string, split: string): string {
   return path.join(cacheDir, 'huggingface', ...dataset.split('/'), split);
 }
 

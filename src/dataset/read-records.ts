@@ -27,7 +27,7 @@ export function parseJsonLines(text: string, file: string): RawRecord[] {
 }
 
 /** A JSON array of objects; locations are 0-based array indexes. */
-export function parseJsonArray(text: string, file: string): RawRecord[] {
+function parseJsonArray(text: string, file: string): RawRecord[] {
   let value: unknown;
   try {
     value = JSON.parse(text);

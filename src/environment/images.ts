@@ -18,8 +18,6 @@ export const IMAGE_TEMPLATE_PRESETS = {
   local: 'sweb.eval.x86_64.{id}:latest',
 } as const;
 
-export const DEFAULT_IMAGE_TEMPLATE = IMAGE_TEMPLATE_PRESETS.swebench;
-
 /** A preset name, or a template containing `{id}`. @throws InputError */
 export function resolveImageTemplate(templateOrPreset: string): string {
   if (Object.hasOwn(IMAGE_TEMPLATE_PRESETS, templateOrPreset)) {

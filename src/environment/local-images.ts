@@ -17,7 +17,7 @@ import { packTar } from './docker/tar.js';
 
 export const BASE_IMAGE = 'sera-eval/base:bookworm';
 export const PYTHON_BASE_IMAGE = 'sera-eval/python-base:bookworm-conda';
-export const INPUT_HASH_LABEL = 'sera-eval.input-hash';
+const INPUT_HASH_LABEL = 'sera-eval.input-hash';
 const DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
 const run = promisify(execFile);
@@ -41,7 +41,7 @@ function shared(docker: DockerClient, image: string, make: () => Promise<void>):
 }
 
 /** `sera-eval/base:bookworm`: a Debian bookworm minbase root, made with debootstrap if missing. */
-export function ensureBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
+function ensureBaseImage(docker: DockerClient, onProgress?: ProgressListener): Promise<void> {
   return shared(docker, BASE_IMAGE, () => makeBaseImage(docker, onProgress));
 }
 

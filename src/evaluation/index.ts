@@ -21,6 +21,6 @@ export {
   type GradingRun,
   type GradeInEnvironmentArgs,
 } from './grade-in-environment.js';
-export { makeInstanceReportEntry, type CellVerdict, type ReportCellInfo } from './instance-report.js';
+export { makeInstanceReportEntry, type CellResult, type ReportCellInfo } from './instance-report.js';
 export { gradingInputSha256, GRADER_VERSION } from './grading-input-hash.js';
 export { gradingPlanFromSpec, type GradingPlan } from './grading-plan.js';

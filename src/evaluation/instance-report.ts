@@ -16,8 +16,8 @@ export interface ReportCellInfo {
   finishedAt: Date;
 }
 
-/** Infrastructure failures are reported by the pipeline through the same entry, never as verdicts. */
-export type CellVerdict = GradingVerdict | { kind: 'infrastructure'; stage: string; code: string; message: string };
+/** A grading verdict, or the infrastructure failure the pipeline records in its place through the same entry. */
+export type CellResult = GradingVerdict | { kind: 'infrastructure'; stage: string; code: string; message: string };
 
 type GradingFacts = Pick<GradingRun, 'testExitCode' | 'tests_s' | 'grade' | 'shippedEvalScript'>;
 const NO_GRADING: GradingFacts = { testExitCode: null, tests_s: null, grade: null, shippedEvalScript: null };
@@ -28,7 +28,7 @@ const NO_GRADING: GradingFacts = { testExitCode: null, tests_s: null, grade: nul
  * tests_status when the log was usable) plus the `sera_eval` block.
  */
 export function makeInstanceReportEntry(
-  verdict: CellVerdict,
+  verdict: CellResult,
   run: GradingFacts | null,
   info: ReportCellInfo,
 ): InstanceReportEntry {

@@ -27,9 +27,9 @@ export const DEMO_BEHAVIOURS: Readonly<Record<string, DemoBehaviour>> = {
   'sera-eval__csvkit-lite-31': 'overflow',
 };
 
-export const DEMO_MODEL = 'sera-eval/replay-demo';
+const DEMO_MODEL = 'sera-eval/replay-demo';
 /** The replay server enforces this like a vLLM started with --max-model-len 32768. */
-export const DEMO_MAX_MODEL_LEN = 32768;
+const DEMO_MAX_MODEL_LEN = 32768;
 const OVERFLOW_TURNS = 200;
 
 export async function demoReplayScript(rows: readonly SweBenchInstance[], demoDir: string = DEMO_DIR): Promise<ReplayScript> {

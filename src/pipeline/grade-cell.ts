@@ -9,7 +9,7 @@ import {
   gradeInEnvironment,
   gradingInputSha256,
   makeInstanceReportEntry,
-  type CellVerdict,
+  type CellResult,
   type GradingPlan,
   type GradingRun,
 } from '../evaluation/index.js';
@@ -62,7 +62,7 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
 
   const started = performance.now();
   let run: GradingRun | null = null;
-  let verdict: CellVerdict;
+  let verdict: CellResult;
   let attempts = 1;
   if (patch === null || patch === '') {
     verdict = { kind: 'empty_patch' };

@@ -9,7 +9,7 @@ import { gradingPlanFromSpec } from '../../evaluation/grading-plan.js';
 import type { TestSpec } from '../../evaluation/specs/test-spec.js';
 import { UnsupportedInstanceError, defineBenchmark, sweBenchTask } from '../benchmark.js';
 
-export const DEMO_REPO_OWNER = 'sera-eval';
+const DEMO_REPO_OWNER = 'sera-eval';
 
 /** Plain pytest on the image's own python: nothing to activate or install. */
 export function demoTestSpec(row: Pick<SweBenchInstance, 'repo' | 'version'>): TestSpec {

@@ -16,7 +16,7 @@ import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
-import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextBudget } from '../flags.js';
+import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextLength } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import { pluginConfig } from '../plugin-config.js';
@@ -190,7 +190,7 @@ async function chooseScaffold(flags: RunFlags): Promise<ChosenScaffold> {
   return { scaffold, config };
 }
 
-function endpointFor(flags: RunFlags, context: ContextBudget): string {
+function endpointFor(flags: RunFlags, context: ContextLength): string {
   const specific = flags.endpoint.find((e) => e.slice(0, e.indexOf('=')) === context.name);
   const url = specific ? specific.slice(specific.indexOf('=') + 1) : flags.baseUrl;
   if (!url) throw new InputError(`--context ${context.name}: no endpoint; give --base-url or --endpoint ${context.name}=URL`);

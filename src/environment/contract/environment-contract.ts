@@ -78,7 +78,7 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
     it('interrupts a command at its timeout and keeps the shell usable with its state', async () => {
       await env.run('cd /testbed && export AFTER_TIMEOUT=yes');
       const started = Date.now();
-      const result = await env.run('sleep 60; echo not-reached', { timeoutS: 1 });
+      const result = await env.run('sleep 60; echo not-reached', { timeoutS: 0.2 });
       expect(result.timedOut).toBe(true);
       expect(result.exitCode).not.toBe(0);
       expect(result.output).not.toContain('not-reached');
@@ -109,7 +109,7 @@ export function describeEnvironmentContract(name: string, subject: ContractSubje
     });
 
     it('times exec out', async () => {
-      const result = await env.exec(['sleep', '60'], { timeoutS: 1 });
+      const result = await env.exec(['sleep', '60'], { timeoutS: 0.2 });
       expect(result.timedOut).toBe(true);
       expect(result.exitCode).not.toBe(0);
     });

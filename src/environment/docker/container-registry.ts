@@ -24,10 +24,6 @@ export function unregisterContainer(id: string): void {
   live.delete(id);
 }
 
-export function liveContainerIds(): string[] {
-  return [...live.keys()];
-}
-
 /** Force-remove a container; one that is already gone or being removed counts as removed. */
 export async function forceRemoveContainer(docker: Dockerode, id: string): Promise<void> {
   try {
@@ -39,7 +35,7 @@ export async function forceRemoveContainer(docker: Dockerode, id: string): Promi
 }
 
 /** Remove every live container of this process, in parallel. Failures are collected, not thrown. */
-export async function removeAllLiveContainers(): Promise<{ removed: number; failed: string[] }> {
+async function removeAllLiveContainers(): Promise<{ removed: number; failed: string[] }> {
   const entries = [...live.values()];
   const results = await Promise.allSettled(entries.map((entry) => forceRemoveContainer(entry.docker, entry.id)));
   const failed: string[] = [];

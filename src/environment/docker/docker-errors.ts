@@ -66,7 +66,7 @@ export function isPathRefusal(err: unknown): boolean {
 }
 
 /** Worth another try: the daemon was briefly unreachable or answered 5xx. 4xx never is. */
-export function isTransient(err: unknown): boolean {
+function isTransient(err: unknown): boolean {
   const status = statusCodeOf(err);
   return isDaemonUnreachable(err) || (status !== undefined && status >= 500 && !isPathRefusal(err));
 }

@@ -102,7 +102,7 @@ export class DockerSandboxProvider implements SandboxProvider {
 }
 
 /** `sweb.eval.<id>.<run_id>` as the official harness names it, plus what makes a cell's attempt unique. */
-export function containerName(request: SandboxRequest, runId: string): string {
+function containerName(request: SandboxRequest, runId: string): string {
   const { cell } = request;
   const dims = [cell.context, cell.seed].filter((d) => d !== NO_DIMENSION).map((d) => d.replace(/[^a-zA-Z0-9_.-]/g, '_'));
   const prefix = request.purpose === 'grading' ? 'sweb.eval' : 'sera.rollout';

@@ -171,10 +171,10 @@ describe('runAgent: other endings, each autosubmitted', () => {
   it('shows the timeout text, and ends after three timeouts in a row', async () => {
     run = await runScripted({
       turns: [turn.bash('sleep 20'), turn.bash('sleep 20'), turn.bash('sleep 20'), turn.submit()],
-      limits: { commandTimeoutS: 1 },
+      limits: { commandTimeoutS: 0.2 },
     });
     expect(run.trajectory.steps[0]!.observation).toBe(
-      "The command 'sleep 20' was cancelled because it took more than 1 seconds. Please try a different command that " +
+      "The command 'sleep 20' was cancelled because it took more than 0.2 seconds. Please try a different command that " +
         'completes more quickly. Note: A common source of this error is if the command is interactive or requires user ' +
         'input (it is impossible to receive user input in the current environment, so the command will never complete).',
     );
@@ -183,7 +183,7 @@ describe('runAgent: other endings, each autosubmitted', () => {
   });
 
   it('ends as exit_timeout past the wall-clock limit', async () => {
-    run = await runScripted({ turns: [turn.bash('sleep 1.2'), turn.bash('ls')], limits: { wallClockS: 1 } });
+    run = await runScripted({ turns: [turn.bash('sleep 0.7'), turn.bash('ls')], limits: { wallClockS: 0.5 } });
     expect(run.trajectory.exit_status).toBe('exit_timeout');
     expect(run.trajectory.steps).toHaveLength(1);
   });

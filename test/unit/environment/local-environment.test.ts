@@ -48,7 +48,7 @@ describe('LocalEnvironment', () => {
     const { env } = repo;
     await env.run('cd /testbed && export KEPT=yes');
     const started = Date.now();
-    const result = await env.run('echo before; sleep 30; echo after', { timeoutS: 1 });
+    const result = await env.run('echo before; sleep 30; echo after', { timeoutS: 0.2 });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.timedOut).toBe(true);
     expect(result.output).toContain('before');
@@ -58,7 +58,7 @@ describe('LocalEnvironment', () => {
 
   it('interrupts a builtin loop, which no child process can stop, and keeps the shell', async () => {
     repo = await makeTempRepo({});
-    const result = await repo.env.run('while true; do :; done', { timeoutS: 1 });
+    const result = await repo.env.run('while true; do :; done', { timeoutS: 0.2 });
     expect(result.timedOut).toBe(true);
     expect((await repo.env.run('echo alive')).output).toBe('alive\n');
   });
@@ -85,7 +85,7 @@ describe('LocalEnvironment', () => {
     repo = await makeTempRepo({ 'a.txt': 'x' });
     const listed = await repo.env.exec(['ls'], { cwd: '/testbed' });
     expect(listed.output).toBe('a.txt\n');
-    const slow = await repo.env.exec(['sh', '-c', 'sleep 30'], { timeoutS: 1 });
+    const slow = await repo.env.exec(['sh', '-c', 'sleep 30'], { timeoutS: 0.2 });
     expect(slow.timedOut).toBe(true);
     const big = await repo.env.exec(['sh', '-c', 'head -c 5000 /dev/zero | tr "\\0" a'], { maxOutputBytes: 100 });
     expect(big.truncated).toBe(true);
