@@ -16,6 +16,8 @@ export function demoTestSpec(row: Pick<SweBenchInstance, 'repo' | 'version'>): T
   return { repo: row.repo, version: row.version, testCmd: 'pytest -rA', parser: 'parse_log_pytest', activate: [], djangoDirectives: false };
 }
 
+export { materializeDemoWorkspaces } from '../../pipeline/demo-images.js';
+
 export const demoBenchmark = defineBenchmark({
   name: 'demo',
   description: "the embedded demo benchmark: this project's small repositories under datasets/demo",

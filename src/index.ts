@@ -1,0 +1,47 @@
+/**
+ * sera-eval as a library: the run API, the three plugin registries and the interfaces a plugin
+ * implements. Register a sandbox, an agent scaffold or a benchmark before calling `main` (the CLI,
+ * in-process) or `runBenchmark` / `evaluatePredictions`; `--sandbox`, `--agent` and `--benchmark`
+ * then find it by name. The Environment contract for a new sandbox is in `sera-eval/contract`.
+ */
+export { main } from './cli/main.js';
+export type { CliIo } from './cli/io.js';
+export { EXIT } from './exit-codes.js';
+
+export { runBenchmark, type BenchmarkOptions, type BenchmarkDeps, type ContextPlan } from './pipeline/benchmark-run.js';
+export { evaluatePredictions, type EvaluateOptions, type EvaluateDeps } from './pipeline/evaluate-run.js';
+export type { ChosenScaffold } from './pipeline/rollout-cell.js';
+export type { GradingSettings } from './pipeline/grade-cell.js';
+export { RunLayout, type CellKey } from './run-dir/layout.js';
+export type { Summary } from './report/summary-schema.js';
+
+export { Registry } from './registry.js';
+export { sandboxes } from './environment/sandboxes.js';
+export { scaffolds } from './agents/scaffolds.js';
+export { benchmarks } from './benchmarks/benchmarks.js';
+
+export type { Environment, RunOptions, RunResult, ExecOptions, ExecResult } from './environment/environment.js';
+export { EnvironmentUnavailableError, FileNotFoundError } from './environment/environment.js';
+export type { SandboxProvider, SandboxRequest } from './environment/sandbox-provider.js';
+export { defineSandbox, type SandboxFactory, type SandboxHooks, type ContainerSettings } from './environment/sandbox-factory.js';
+export { LocalEnvironment } from './environment/local-environment.js';
+export { localSandbox, LocalSandboxProvider, type LocalSandboxConfig } from './environment/local-sandbox.js';
+export { dockerSandbox, type DockerSandboxConfig } from './environment/docker/docker-sandbox-factory.js';
+
+export { defineScaffold, recordedSampling, type AgentScaffold, type ScaffoldRunContext, type RunLimits } from './agents/scaffold.js';
+export type { AgentTask } from './agents/agent-task.js';
+export { seraScaffold, type SeraConfig } from './agents/sera-scaffold.js';
+export type { ModelClient, Sampling, ChatMessage, ModelTurn } from './agent/model-client.js';
+export type { ContextBudget } from './agent/context-budget.js';
+export { startReplayServer, type ReplayServer } from './agent/replay-server.js';
+export type { ReplayScript } from './agent/replay-script.js';
+
+export { defineBenchmark, sweBenchTask, UnsupportedInstanceError, type Benchmark } from './benchmarks/benchmark.js';
+export { sweBench } from './benchmarks/swe-bench/swe-bench.js';
+export { demoBenchmark, materializeDemoWorkspaces } from './benchmarks/demo/demo.js';
+export { gradingPlanFromSpec, type GradingPlan } from './evaluation/grading-plan.js';
+export type { TestSpec } from './evaluation/specs/test-spec.js';
+export { SweBenchInstanceSchema, type SweBenchInstance } from './dataset/schema.js';
+export { TrajectorySchema, type Trajectory } from './run-dir/schemas.js';
+
+export { HarnessError, InputError, InfrastructureError, InterruptedError } from './errors.js';
