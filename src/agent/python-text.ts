@@ -100,8 +100,3 @@ export function pyPathString(path: string): string {
   const joined = root + parts.join('/');
   return joined === '' ? '.' : joined;
 }
-
-/** Python's text-mode read (universal newlines): `\r\n` and lone `\r` become `\n`. */
-export function universalNewlines(text: string): string {
-  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
-}

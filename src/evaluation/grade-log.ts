@@ -4,7 +4,7 @@ import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eva
 import type { LogParser, StatusMap } from './log-parsers/index.js';
 import { repairedTestLists } from './specs/instance-repairs.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
-import { universalNewlines } from './universal-newlines.js';
+import { universalNewlines } from '../universal-newlines.js';
 
 /** Strings whose presence makes the official get_logs_eval reject a log. */
 const BAD_CODES = ['>>>>> Patch Apply Failed', '>>>>> Reset Failed', '>>>>> Tests Errored', '>>>>> Tests Timed Out'];

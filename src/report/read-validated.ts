@@ -10,7 +10,7 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export async function readText(file: string): Promise<string> {
+async function readText(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {

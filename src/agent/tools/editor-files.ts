@@ -4,7 +4,7 @@
  * never fails) and translates newlines; `write_text` writes back in the encoding that read worked with.
  */
 import type { Environment } from '../../environment/environment.js';
-import { universalNewlines } from '../python-text.js';
+import { universalNewlines } from '../../universal-newlines.js';
 
 export type PathKind = 'missing' | 'file' | 'dir';
 export type TextEncoding = 'utf8' | 'latin1';
