@@ -4,8 +4,8 @@
  * submit twice. Prints its base URL on the first line of stdout and serves until killed.
  */
 import { z } from 'zod';
-import { startReplayServer } from '../src/agent/replay-server.js';
-import { ReplayScriptSchema } from '../src/agent/replay-script.js';
+import { startReplayServer } from '../src/model/replay-server.js';
+import { ReplayScriptSchema } from '../src/model/replay-script.js';
 import { startLatencyProxy } from './latency-proxy.js';
 
 const Args = z.object({ match: z.string().min(1), steps: z.coerce.number().int().min(1), latencyMs: z.coerce.number().min(0), context: z.coerce.number().int() });

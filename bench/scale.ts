@@ -5,7 +5,7 @@
  * alone: its CPU per step, its memory per concurrent rollout, the trajectory bytes it writes per
  * rollout (beside the final file) and the event-loop lag the rollouts see.
  */
-import { SeraConfigSchema, seraScaffold } from '../src/agents/sera-scaffold.js';
+import { SeraConfigSchema, seraScaffold } from '../src/agents/sera/sera-scaffold.js';
 import { sweBenchTask } from '../src/benchmarks/benchmark.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import PQueue from 'p-queue';
-import { connectModelClient } from '../src/agent/model-client.js';
+import { connectModelClient } from '../src/model/model-client.js';
 import { SweBenchInstanceSchema } from '../src/dataset/schema.js';
 import { rolloutCell } from '../src/pipeline/rollout-cell.js';
 import { RunLayout } from '../src/run-dir/layout.js';

@@ -6,8 +6,8 @@
  * "one round trip per tool step" removes. Interleaved so all paths see the same machine load.
  */
 import type Dockerode from 'dockerode';
-import { ModelPatchFile } from '../src/agent/tools/model-patch-file.js';
-import { ToolRunner } from '../src/agent/tools/tool-runner.js';
+import { ModelPatchFile } from '../src/agents/sera/tools/model-patch-file.js';
+import { ToolRunner } from '../src/agents/sera/tools/tool-runner.js';
 import { RUN_ID_LABEL } from '../src/environment/docker/container-registry.js';
 import { DockerEnvironment } from '../src/environment/docker/docker-environment.js';
 import { imageNameFor } from '../src/environment/images.js';

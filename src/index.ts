@@ -30,11 +30,11 @@ export { dockerSandbox, type DockerSandboxConfig } from './environment/docker/do
 
 export { defineScaffold, recordedSampling, type AgentScaffold, type ScaffoldRunContext, type RunLimits } from './agents/scaffold.js';
 export type { AgentTask } from './agents/agent-task.js';
-export { seraScaffold, type SeraConfig } from './agents/sera-scaffold.js';
-export type { ModelClient, Sampling, ChatMessage, ModelTurn } from './agent/model-client.js';
-export type { ContextBudget } from './agent/context-budget.js';
-export { startReplayServer, type ReplayServer } from './agent/replay-server.js';
-export type { ReplayScript } from './agent/replay-script.js';
+export { seraScaffold, type SeraConfig } from './agents/sera/sera-scaffold.js';
+export type { ModelClient, Sampling, ChatMessage, ModelTurn, ModelToolCall, ContextBudget } from './model/model-client.js';
+export type { ToolSchema } from './model/tool-schema.js';
+export { startReplayServer, type ReplayServer } from './model/replay-server.js';
+export type { ReplayScript } from './model/replay-script.js';
 
 export { defineBenchmark, sweBenchTask, UnsupportedInstanceError, type Benchmark } from './benchmarks/benchmark.js';
 export { sweBench } from './benchmarks/swe-bench/swe-bench.js';

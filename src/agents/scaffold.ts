@@ -4,9 +4,9 @@
  * under `scaffold`). It never writes files; its steps go to the caller's `log` sink as they end.
  */
 import type { z } from 'zod';
-import type { ContextBudget } from '../agent/context-budget.js';
-import type { ModelClient, Sampling } from '../agent/model-client.js';
-import type { RetryPolicy } from '../agent/retry.js';
+import type { ContextBudget } from '../model/model-client.js';
+import type { ModelClient, Sampling } from '../model/model-client.js';
+import type { RetryPolicy } from '../model/retry.js';
 import type { Environment } from '../environment/environment.js';
 import type { Trajectory } from '../run-dir/schemas.js';
 import type { TrajectorySink } from '../run-dir/trajectory-log.js';

@@ -4,7 +4,7 @@
  * CPU) have their own queues and limits; nothing waits for all rollouts before grading starts.
  */
 import PQueue from 'p-queue';
-import type { ModelClient, Sampling } from '../agent/model-client.js';
+import type { ModelClient, Sampling } from '../model/model-client.js';
 import type { Benchmark } from '../benchmarks/benchmark.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ReplayConversation, ReplayScript, ReplayTurn } from '../agent/replay-script.js';
+import type { ReplayConversation, ReplayScript, ReplayTurn } from '../model/replay-script.js';
 import { DEMO_DIR } from '../dataset/demo-repo.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InputError } from '../errors.js';

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { conversationFromTrajectory, type ReplayScript } from '../agent/replay-script.js';
+import { conversationFromTrajectory, type ReplayScript } from '../model/replay-script.js';
 import { InputError } from '../errors.js';
 import type { RunLayout } from '../run-dir/layout.js';
 import {

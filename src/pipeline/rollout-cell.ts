@@ -8,9 +8,9 @@
  * outcome (exit_environment_error) and is graded and kept.
  */
 import { readFile } from 'node:fs/promises';
-import type { ContextBudget } from '../agent/context-budget.js';
-import type { ModelClient, Sampling } from '../agent/model-client.js';
-import type { RetryPolicy } from '../agent/retry.js';
+import type { ContextBudget } from '../model/model-client.js';
+import type { ModelClient, Sampling } from '../model/model-client.js';
+import type { RetryPolicy } from '../model/retry.js';
 import type { AgentTask } from '../agents/agent-task.js';
 import { recordedSampling, type AgentScaffold } from '../agents/scaffold.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';

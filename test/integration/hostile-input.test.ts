@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReplayTurn } from '../../src/agent/replay-script.js';
-import { startReplayServer } from '../../src/agent/replay-server.js';
+import type { ReplayTurn } from '../../src/model/replay-script.js';
+import { startReplayServer } from '../../src/model/replay-server.js';
 import type { SweBenchInstance } from '../../src/dataset/schema.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { imageNameFor } from '../../src/environment/images.js';

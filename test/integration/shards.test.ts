@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReplayServer, type ReplayServer } from '../../src/agent/replay-server.js';
+import { startReplayServer, type ReplayServer } from '../../src/model/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../src/dataset/demo-repo.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { demoReplayScript } from '../../src/pipeline/demo-replay.js';

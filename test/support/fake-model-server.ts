@@ -1,5 +1,5 @@
 /**
- * The fake model server of the unit tests: the replay server (src/agent/replay-server.ts) with fault
+ * The fake model server of the unit tests: the replay server (src/model/replay-server.ts) with fault
  * injection by chat-request index (429, 500, connection reset, context-length errors in vLLM's current
  * and pre-0.10 shapes, a vLLM started without tool calling or asked for another model, a 200 that is no
  * completion, a response that never comes) and helpers for scripted turns, including malformed, missing
@@ -11,8 +11,8 @@ import {
   type ChatRequestBody,
   type InterceptAction,
   type ReplayServer,
-} from '../../src/agent/replay-server.js';
-import { ReplayScriptSchema, type ReplayConversation, type ReplayTurn } from '../../src/agent/replay-script.js';
+} from '../../src/model/replay-server.js';
+import { ReplayScriptSchema, type ReplayConversation, type ReplayTurn } from '../../src/model/replay-script.js';
 
 export type Fault =
   | 'rate_limit'

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderInstanceTemplate, SYSTEM_TEMPLATE } from '../../src/agent/sera-templates.js';
+import { renderInstanceTemplate, SYSTEM_TEMPLATE } from '../../src/agents/sera/sera-templates.js';
 import { RunLayout } from '../../src/run-dir/layout.js';
 import { cellSummaryOf } from '../../src/run-dir/cell-summary.js';
 import type { Trajectory } from '../../src/run-dir/schemas.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startReplayServer } from '../../agent/replay-server.js';
+import { startReplayServer } from '../../model/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../dataset/demo-repo.js';
 import { loadDataset } from '../../dataset/index.js';
 import { buildRepoImage } from '../../environment/local-images.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_LIMITS } from '../../agent/agent-loop.js';
-import { startReplayServer } from '../../agent/replay-server.js';
+import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
+import { startReplayServer } from '../../model/replay-server.js';
 import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor, sharedCell, type RecordedRollout } from '../../pipeline/replay-trajectory.js';
 import { addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { parseFlags } from '../flags.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { DEFAULT_LIMITS } from '../../agent/agent-loop.js';
-import { connectModelClient, DEFAULT_REQUEST_TIMEOUT_S, type ModelClient } from '../../agent/model-client.js';
-import { preflightEndpoints } from '../../agent/preflight.js';
+import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
+import { connectModelClient, DEFAULT_REQUEST_TIMEOUT_S, type ModelClient } from '../../model/model-client.js';
+import { preflightEndpoints } from '../../agents/sera/preflight.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
 import type { ManifestFields } from '../../pipeline/manifest.js';

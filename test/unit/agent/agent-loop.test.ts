@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderInstanceTemplate, renderSubmitReview, SYSTEM_TEMPLATE } from '../../../src/agent/sera-templates.js';
-import { SERA_TOOLS } from '../../../src/agent/tool-schemas.js';
+import { renderInstanceTemplate, renderSubmitReview, SYSTEM_TEMPLATE } from '../../../src/agents/sera/sera-templates.js';
+import { SERA_TOOLS } from '../../../src/agents/sera/tool-schemas.js';
 import { TrajectorySchema } from '../../../src/run-dir/schemas.js';
 import { turn } from '../../support/fake-model-server.js';
 import { chatRequests, disposeRun, PROBLEM, runScripted, type ScriptedRun } from './run-scripted-agent.js';

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectModelClient } from '../../../src/agent/model-client.js';
-import { classifyModelError } from '../../../src/agent/model-errors.js';
+import { connectModelClient } from '../../../src/model/model-client.js';
+import { classifyModelError } from '../../../src/model/model-errors.js';
 import { InputError, InterruptedError } from '../../../src/errors.js';
 import { turn } from '../../support/fake-model-server.js';
 import { chatRequests, disposeRun, runScripted, type ScriptedRun } from './run-scripted-agent.js';

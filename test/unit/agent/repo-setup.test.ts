@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareRepository, startupCommands } from '../../../src/agent/repo-setup.js';
+import { prepareRepository, startupCommands } from '../../../src/agents/sera/repo-setup.js';
 import { InfrastructureError } from '../../../src/errors.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
 import { makeTempRepo } from './temp-repo.js';

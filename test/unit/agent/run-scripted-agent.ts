@@ -1,9 +1,9 @@
 /** Runs the real agent loop against the fake model server and a LocalEnvironment on a temp repo. */
-import { runAgent, type AgentLimits } from '../../../src/agent/agent-loop.js';
-import type { ContextBudget } from '../../../src/agent/context-budget.js';
-import { connectModelClient } from '../../../src/agent/model-client.js';
-import type { ReplayServer } from '../../../src/agent/replay-server.js';
-import type { ReplayTurn } from '../../../src/agent/replay-script.js';
+import { runAgent, type AgentLimits } from '../../../src/agents/sera/agent-loop.js';
+import type { ContextBudget } from '../../../src/model/model-client.js';
+import { connectModelClient } from '../../../src/model/model-client.js';
+import type { ReplayServer } from '../../../src/model/replay-server.js';
+import type { ReplayTurn } from '../../../src/model/replay-script.js';
 import type { Trajectory } from '../../../src/run-dir/schemas.js';
 import { inProgressTrajectory, type TrajectoryLogEntry, type TrajectoryLogHeader } from '../../../src/run-dir/trajectory-log.js';
 import { startFakeModelServer, type Fault } from '../../support/fake-model-server.js';

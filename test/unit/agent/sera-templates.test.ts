@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderObservationMessage } from '../../../src/agent/sera-templates.js';
+import { renderObservationMessage } from '../../../src/agents/sera/sera-templates.js';
 
 describe('observation templates', () => {
   it('uses the step template, or the no-output template for blank output', () => {

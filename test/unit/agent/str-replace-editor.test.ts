@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runStrReplaceEditor } from '../../../src/agent/tools/str-replace-editor.js';
-import { TRUNCATED_MESSAGE } from '../../../src/agent/tools/editor-listing.js';
+import { runStrReplaceEditor } from '../../../src/agents/sera/tools/str-replace-editor.js';
+import { TRUNCATED_MESSAGE } from '../../../src/agents/sera/tools/editor-listing.js';
 import { makeTempRepo, type TempRepo } from './temp-repo.js';
 
 const A_PY = 'import os\n\ndef f(x):\n\tif x:\n\t\treturn 1\n\treturn 2\n';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderSubmitReview } from '../../../src/agent/sera-templates.js';
-import { decodeAsPythonText } from '../../../src/agent/tools/model-patch-file.js';
+import { renderSubmitReview } from '../../../src/agents/sera/sera-templates.js';
+import { decodeAsPythonText } from '../../../src/agents/sera/tools/model-patch-file.js';
 import { turn } from '../../support/fake-model-server.js';
 import { disposeRun, runScripted, type ScriptedRun } from './run-scripted-agent.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SERA_TOOLS } from '../../../src/agent/tool-schemas.js';
-import { shouldBlockAction } from '../../../src/agent/tools/bash-tool.js';
+import { SERA_TOOLS } from '../../../src/agents/sera/tool-schemas.js';
+import { shouldBlockAction } from '../../../src/agents/sera/tools/bash-tool.js';
 
 /** Python's json.dumps with default separators, as SERA rendered the tools into its training prompts. */
 function pyJsonDumps(value: unknown): string {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReplayServer } from '../../../src/agent/replay-server.js';
+import type { ReplayServer } from '../../../src/model/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 import { startFakeModelServer, turn } from '../../support/fake-model-server.js';

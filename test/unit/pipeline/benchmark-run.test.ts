@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectModelClient } from '../../../src/agent/model-client.js';
-import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera-scaffold.js';
+import { connectModelClient } from '../../../src/model/model-client.js';
+import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
 import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
-import type { ReplayServer } from '../../../src/agent/replay-server.js';
+import type { ReplayServer } from '../../../src/model/replay-server.js';
 import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';

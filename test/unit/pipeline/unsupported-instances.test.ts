@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera-scaffold.js';
+import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
 import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import { InputError } from '../../../src/errors.js';

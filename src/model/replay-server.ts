@@ -6,8 +6,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { PREFLIGHT_PROMPT } from './preflight.js';
 import type { ReplayScript, ReplayTurn } from './replay-script.js';
+
+/** The probe request `run` sends each endpoint before any rollout (the SERA preflight); answered with one bash call. */
+export const PREFLIGHT_PROMPT = 'Run `echo ok` with the bash tool.';
 
 export interface ChatRequestBody {
   model?: string;

@@ -4,25 +4,25 @@
  * One tool call per turn; format/blocklist/syntax errors are requeried up to 3 times in a row; every
  * ending but a confirmed `submit` or the model's own `exit` autosubmits the current diff. Returns the Trajectory; never writes it.
  */
-import type { Environment } from '../environment/environment.js';
-import { EnvironmentUnavailableError } from '../environment/environment.js';
-import type { SweBenchInstance } from '../dataset/schema.js';
-import { errorMessage, HarnessError, InfrastructureError, InterruptedError } from '../errors.js';
-import type { Trajectory } from '../run-dir/schemas.js';
-import type { TrajectorySink } from '../run-dir/trajectory-log.js';
+import type { Environment } from '../../environment/environment.js';
+import { EnvironmentUnavailableError } from '../../environment/environment.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
+import { errorMessage, HarnessError, InfrastructureError, InterruptedError } from '../../errors.js';
+import type { Trajectory } from '../../run-dir/schemas.js';
+import type { TrajectorySink } from '../../run-dir/trajectory-log.js';
 import { parseAction } from './action-parser.js';
 import { AgentExit, RequeryError } from './agent-exits.js';
-import { applyBudget, PromptCounter, type ContextBudget } from './context-budget.js';
-import type { ChatMessage, ModelClient, ModelTurn, Sampling } from './model-client.js';
-import { ModelCallError } from './model-errors.js';
+import { applyBudget, PromptCounter } from './context-budget.js';
+import type { ChatMessage, ContextBudget, ModelClient, ModelTurn, Sampling } from '../../model/model-client.js';
+import { ModelCallError } from '../../model/model-errors.js';
 import { prepareRepository } from './repo-setup.js';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../../model/retry.js';
 import { renderInstanceTemplate, renderObservationMessage, SYSTEM_TEMPLATE } from './sera-templates.js';
 import { SERA_TOOLS } from './tool-schemas.js';
 import { ModelPatchFile } from './tools/model-patch-file.js';
 import { ToolRunner } from './tools/tool-runner.js';
 import { TrajectoryRecorder, type TrajectoryEnding } from './trajectory-recorder.js';
-import { OutputWriteError } from '../run-dir/write-errors.js';
+import { OutputWriteError } from '../../run-dir/write-errors.js';
 
 export interface AgentLimits {
   /** Model calls per rollout, requeries included (e2e.yaml per_instance_call_limit). @default 115 */

@@ -6,14 +6,14 @@
  * `create_chat_completion`, a 400) and ``The model `X` does not exist.`` (serving_engine.py `_check_model`,
  * a 404 NotFoundError).
  */
-import { HarnessError } from '../errors.js';
-import type { ModelClient } from './model-client.js';
-import { ModelCallError } from './model-errors.js';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+import { HarnessError } from '../../errors.js';
+import type { ModelClient } from '../../model/model-client.js';
+import { PREFLIGHT_PROMPT } from '../../model/replay-server.js';
+import { ModelCallError } from '../../model/model-errors.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from '../../model/retry.js';
 import { SYSTEM_TEMPLATE } from './sera-templates.js';
 import { SERA_TOOLS } from './tool-schemas.js';
 
-export const PREFLIGHT_PROMPT = 'Run `echo ok` with the bash tool.';
 /** Enough for a short thought and one call; a longer reply is cut, which is no fault. */
 const PREFLIGHT_MAX_TOKENS = 1024;
 

@@ -6,11 +6,23 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { InputError, InterruptedError } from '../errors.js';
-import type { ModelToolCall } from './action-parser.js';
 import { classifyModelError, ModelCallError } from './model-errors.js';
-import type { ToolSchema } from './tool-schemas.js';
+import type { ToolSchema } from './tool-schema.js';
 
 export type ChatMessage = Record<string, unknown>;
+
+export interface ModelToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text as the model produced it. */
+  arguments: string;
+}
+
+/** A rollout's context limit, held by the server (its max_model_len) or by the harness with /tokenize. */
+export interface ContextBudget {
+  /** The rollout's context limit in tokens, e.g. 32768 for `32k`; undefined = whatever the server allows. */
+  contextTokens?: number;
+}
 
 export interface Sampling {
   temperature: number;

@@ -3,7 +3,7 @@
  * `forward_with_handling`): a requery (format, blocklist or bash syntax error: the model is asked again and
  * the failure stays out of the permanent history) or an exit with a status and autosubmission.
  */
-import type { ExitStatus } from '../run-dir/schemas.js';
+import type { ExitStatus } from '../../run-dir/schemas.js';
 
 export type RequeryKind = 'format' | 'blocked' | 'syntax';
 

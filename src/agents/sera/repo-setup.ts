@@ -5,8 +5,8 @@
  * All of it is one command joined by `&&` in the persistent shell, as `_reset_repository` sends its
  * commands in one `communicate` (swe_env.py:155-167 at a593220): one round trip instead of nine.
  */
-import type { Environment } from '../environment/environment.js';
-import { InfrastructureError } from '../errors.js';
+import type { Environment } from '../../environment/environment.js';
+import { InfrastructureError } from '../../errors.js';
 import { WORKING_DIR } from './sera-templates.js';
 
 /** For the whole setup, as upstream's one `communicate` (swe_env.py `_reset_repository`, timeout=120). */

@@ -2,10 +2,10 @@
  * Builds the Trajectory (src/run-dir/schemas.ts) step by step, and the step log records
  * (src/run-dir/trajectory-log.ts) that carry it while the rollout runs; the caller writes both.
  */
-import { recordedSampling } from '../agents/scaffold.js';
-import type { ExitStatus, Trajectory, TrajectoryStep } from '../run-dir/schemas.js';
-import type { TrajectoryLogEntry, TrajectoryLogHeader } from '../run-dir/trajectory-log.js';
-import type { ChatMessage, ModelTurn, Sampling } from './model-client.js';
+import { recordedSampling } from '../scaffold.js';
+import type { ExitStatus, Trajectory, TrajectoryStep } from '../../run-dir/schemas.js';
+import type { TrajectoryLogEntry, TrajectoryLogHeader } from '../../run-dir/trajectory-log.js';
+import type { ChatMessage, ModelTurn, Sampling } from '../../model/model-client.js';
 
 export interface TrajectoryMeta {
   instanceId: string;

@@ -1,7 +1,7 @@
 /** SERA (SWE-agent 1.x as SERA's e2e.yaml configures it) as the default agent scaffold. */
 import { z } from 'zod';
-import { DEFAULT_LIMITS, runAgent } from '../agent/agent-loop.js';
-import { defineScaffold } from './scaffold.js';
+import { DEFAULT_LIMITS, runAgent } from './agent-loop.js';
+import { defineScaffold } from '../scaffold.js';
 
 export const SeraConfigSchema = z
   .object({

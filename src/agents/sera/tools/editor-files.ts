@@ -3,8 +3,8 @@
  * `tools/edit_anthropic/bin/str_replace_editor`: `Path.read_text` tries utf-8 then latin-1 (which
  * never fails) and translates newlines; `write_text` writes back in the encoding that read worked with.
  */
-import type { Environment } from '../../environment/environment.js';
-import { universalNewlines } from '../../universal-newlines.js';
+import type { Environment } from '../../../environment/environment.js';
+import { universalNewlines } from '../../../universal-newlines.js';
 
 export type PathKind = 'missing' | 'file' | 'dir';
 export type TextEncoding = 'utf8' | 'latin1';

@@ -10,8 +10,8 @@
  * The patch travels base64-encoded out of the container because `Environment.exec` decodes output with
  * U+FFFD for invalid bytes; nothing is written to the container's /root.
  */
-import { decodeBackslashReplace } from '../../environment/backslash-replace.js';
-import type { Environment } from '../../environment/environment.js';
+import { decodeBackslashReplace } from '../../../environment/backslash-replace.js';
+import type { Environment } from '../../../environment/environment.js';
 import { WORKING_DIR } from '../sera-templates.js';
 
 // `cd` inside the command, so a /testbed the model deleted is a failed command, not a failed exec.

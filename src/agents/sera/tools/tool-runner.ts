@@ -3,7 +3,7 @@
  * pre-check, the command with its timeout (three in a row end the run), then the submission check.
  * Holds the per-rollout tool state: the submit review stage and the consecutive-timeout counter.
  */
-import type { Environment } from '../../environment/environment.js';
+import type { Environment } from '../../../environment/environment.js';
 import type { ParsedAction } from '../action-parser.js';
 import { AgentExit, RequeryError } from '../agent-exits.js';
 import { renderBlockedAction, renderCommandTimeout, renderShellCheckError } from '../sera-templates.js';

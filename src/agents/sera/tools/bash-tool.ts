@@ -2,7 +2,7 @@
  * The `bash` tool: SWE-agent's blocklist (sweagent/tools/tools.py ToolFilterConfig), SWE-ReX's `bash -n`
  * pre-check (swerex/runtime/local.py `_check_bash_command`) and the persistent shell.
  */
-import type { Environment } from '../../environment/environment.js';
+import type { Environment } from '../../../environment/environment.js';
 
 const BLOCKLIST = ['vim', 'vi', 'emacs', 'nano', 'nohup', 'gdb', 'less', 'tail -f', 'python -m venv', 'make'];
 const BLOCKLIST_STANDALONE = [

@@ -6,22 +6,7 @@
  * BASH_COMMAND, `tools/edit_anthropic/config.yaml` (its YAML `>` docstring folds bullet lines into one
  * line per paragraph) and `tools/review_on_submit_m/config.yaml`.
  */
-
-export interface ToolParameterSchema {
-  type: string;
-  description: string;
-  enum?: string[];
-  items?: { type: string };
-}
-
-export interface ToolSchema {
-  type: 'function';
-  function: {
-    name: string;
-    description: string;
-    parameters: { type: 'object'; properties: Record<string, ToolParameterSchema>; required: string[] };
-  };
-}
+import type { ToolSchema } from '../../model/tool-schema.js';
 
 const EDITOR_DESCRIPTION =
   'Custom editing tool for viewing, creating and editing files * State is persistent across command calls and ' +

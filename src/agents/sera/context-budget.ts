@@ -16,14 +16,9 @@
  * the bytes appended since the last exact count.
  */
 import { AgentExit } from './agent-exits.js';
-import type { ChatMessage, ModelClient, Sampling } from './model-client.js';
-import { ModelCallError } from './model-errors.js';
-import type { ToolSchema } from './tool-schemas.js';
-
-export interface ContextBudget {
-  /** The rollout's context limit in tokens, e.g. 32768 for `32k`; undefined = whatever the server allows. */
-  contextTokens?: number;
-}
+import type { ChatMessage, ContextBudget, ModelClient, Sampling } from '../../model/model-client.js';
+import { ModelCallError } from '../../model/model-errors.js';
+import type { ToolSchema } from '../../model/tool-schema.js';
 
 function harnessEnforces(budget: ContextBudget, client: ModelClient): budget is Required<ContextBudget> {
   if (budget.contextTokens === undefined) return false;

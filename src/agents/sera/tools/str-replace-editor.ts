@@ -7,7 +7,7 @@
  * access and its setter is never called, so `self._file_history[path].append(...)` is lost and
  * undo_edit always answered "No edit history found". SERA's trajectories only ever saw that answer.
  */
-import type { Environment } from '../../environment/environment.js';
+import type { Environment } from '../../../environment/environment.js';
 import { countOccurrences, expandTabs, pyLen, pyList, pyPathString, pyStrRepr, splitLines } from '../python-text.js';
 import { findTwoLevels, pathKind, readText, shellCwd, writeText, type PathKind, type TextEncoding } from './editor-files.js';
 import { parseEditorArguments, type EditorArguments } from './editor-arguments.js';

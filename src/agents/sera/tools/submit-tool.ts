@@ -4,7 +4,7 @@
  * upon which the agent reads the patch and the run ends (`handle_submission` in agents.py). Both read
  * `/root/model.patch` as Python text (model-patch-file.ts).
  */
-import type { Environment } from '../../environment/environment.js';
+import type { Environment } from '../../../environment/environment.js';
 import { renderSubmitReview } from '../sera-templates.js';
 import type { ModelPatchFile } from './model-patch-file.js';
 

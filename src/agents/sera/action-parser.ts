@@ -4,14 +4,8 @@
  */
 import { RequeryError } from './agent-exits.js';
 import { renderFormatError } from './sera-templates.js';
+import type { ModelToolCall } from '../../model/model-client.js';
 import { SERA_TOOLS } from './tool-schemas.js';
-
-export interface ModelToolCall {
-  id: string;
-  name: string;
-  /** Raw JSON text as the model produced it. */
-  arguments: string;
-}
 
 export type ParsedAction =
   | { tool: 'bash'; toolCallId: string; command: string }
