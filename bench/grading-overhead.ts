@@ -37,7 +37,7 @@ async function gradeGoldCells(docker: Dockerode, cells: number, runDir: string):
       // a distinct seed per cell, so no cell reuses an earlier report
       const cell = { instanceId: instance.instance_id, context: 'bench', seed: String(i) };
       const { entry, reused } = await gradeCell(
-        { cell, instance, patch: instance.patch, modelNameOrPath: 'gold', image: demoBenchmark.imageFor(instance, DEMO_IMAGE_TEMPLATE), plan: demoBenchmark.gradingPlan(instance) },
+        { cell, patch: instance.patch, modelNameOrPath: 'gold', image: demoBenchmark.imageFor(instance, DEMO_IMAGE_TEMPLATE), plan: demoBenchmark.gradingPlan(instance) },
         { sandbox, layout, settings: GRADING },
       );
       const { outcome, timings: t, error } = entry.sera_eval;

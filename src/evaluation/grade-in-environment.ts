@@ -1,4 +1,3 @@
-import type { SweBenchInstance } from '../dataset/schema.js';
 import { EnvironmentUnavailableError, outOfMemoryMessage, type Environment, type ExecResult } from '../environment/environment.js';
 import { InterruptedError } from '../errors.js';
 import { APPLY_COMMANDS, PATCH_PATH, applyAttemptScript } from './apply-chain.js';
@@ -35,7 +34,6 @@ export interface GradingRun {
 export interface GradeInEnvironmentArgs {
   /** A fresh environment from the instance image; the caller closes it. */
   env: Environment;
-  instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
   /** The instance's grading plan, made once by its benchmark. */
   plan: GradingPlan;
   /** The prediction's patch; `""` (or null) is an empty patch and nothing runs. */
@@ -51,7 +49,7 @@ export interface GradeInEnvironmentArgs {
  * @throws InterruptedError when `signal` aborts.
  */
 export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<GradingRun> {
-  const { env, instance, signal } = args;
+  const { env, signal } = args;
   const run: GradingRun = {
     verdict: { kind: 'empty_patch' },
     evalScript: null,
@@ -129,7 +127,7 @@ export async function gradeInEnvironment(args: GradeInEnvironmentArgs): Promise<
     return { ...run, verdict: { kind: 'error', stage: 'tests', code: 'tests_timeout', message } };
   }
 
-  const grade = gradeLog(result.output, instance, args.plan.parseLog);
+  const grade = gradeLog(result.output, args.plan);
   run.grade = grade;
   run.testExitCode = grade.testExitCode;
   if (!grade.logUsable || grade.resolution === null) {

@@ -1,8 +1,6 @@
-import type { SweBenchInstance } from '../dataset/schema.js';
 import type { Resolution, TestsStatus } from '../run-dir/schemas.js';
 import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eval-script.js';
-import type { LogParser, StatusMap } from './log-parsers/index.js';
-import { repairedTestLists } from './specs/instance-repairs.js';
+import type { StatusMap } from './log-parsers/index.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
 import { universalNewlines } from '../universal-newlines.js';
 
@@ -32,7 +30,9 @@ export interface LogGrade {
   testExitCode: number | null;
 }
 
-type Gradable = Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
+import type { GradingPlan } from './grading-plan.js';
+
+type Gradable = Pick<GradingPlan, 'parseLog' | 'failToPass' | 'passToPass'>;
 
 /**
  * Grades a test log like SWE-bench's get_logs_eval + get_eval_report, with later fixes: skipped
@@ -43,7 +43,8 @@ type Gradable = Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO
  * FAIL_TO_PASS/PASS_TO_PASS carry SWE-bench 5.x's label corrections (specs/instance-repairs.ts).
  * @param parse the instance's log parser (its grading plan's).
  */
-export function gradeLog(rawLog: string, instance: Gradable, parse: LogParser): LogGrade {
+export function gradeLog(rawLog: string, plan: Gradable): LogGrade {
+  const parse = plan.parseLog;
   const log = universalNewlines(rawLog);
   const testExitCode = readExitCode(log);
   const unusable = (problem: string, statusMap: StatusMap = new Map()): LogGrade => ({
@@ -76,16 +77,15 @@ export function gradeLog(rawLog: string, instance: Gradable, parse: LogParser): 
     return unusable('no test results in the log and no sign that the test suite ran');
   }
 
-  const lists = repairedTestLists(instance);
-  const tests_status = testsReport(statusMap, lists.FAIL_TO_PASS, lists.PASS_TO_PASS);
+  const tests_status = testsReport(statusMap, plan.failToPass, plan.passToPass);
   const isSkipped = (name: string): boolean => statusMap.get(name) === 'SKIPPED';
   return {
     logUsable: true,
     statusMap,
     tests_status,
     skipped: {
-      FAIL_TO_PASS: lists.FAIL_TO_PASS.filter(isSkipped),
-      PASS_TO_PASS: lists.PASS_TO_PASS.filter(isSkipped),
+      FAIL_TO_PASS: plan.failToPass.filter(isSkipped),
+      PASS_TO_PASS: plan.passToPass.filter(isSkipped),
     },
     resolution: resolutionStatus(tests_status),
     testExitCode,

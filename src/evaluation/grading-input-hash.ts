@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SweBenchInstance } from '../dataset/schema.js';
 import type { GradingPlan } from './grading-plan.js';
-import { repairedTestLists } from './specs/instance-repairs.js';
 
 /**
  * Bumped whenever a change here can change a verdict for the same inputs (parsers, grading rules,
@@ -15,20 +13,18 @@ export const GRADER_VERSION = 'sera-eval-grader/2';
  * image and the grader version. The `input_sha256` of report.json.
  */
 export function gradingInputSha256(args: {
-  instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>;
-  plan: Pick<GradingPlan, 'evalScript' | 'parser'>;
+  plan: Pick<GradingPlan, 'evalScript' | 'parser' | 'failToPass' | 'passToPass'>;
   patch: string | null;
   image: string | null;
 }): string {
-  const { instance, plan } = args;
-  const lists = repairedTestLists(instance);
+  const { plan } = args;
   const parts = [
     GRADER_VERSION,
     args.image ?? '',
     args.patch === null ? '\u0000null' : args.patch,
     `${plan.parser}\n${plan.evalScript}`,
-    JSON.stringify(lists.FAIL_TO_PASS),
-    JSON.stringify(lists.PASS_TO_PASS),
+    JSON.stringify(plan.failToPass),
+    JSON.stringify(plan.passToPass),
   ];
   const hash = createHash('sha256');
   for (const part of parts) hash.update(`${Buffer.byteLength(part)}:${part}`);

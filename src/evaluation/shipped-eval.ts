@@ -8,6 +8,7 @@ import { END_TEST_OUTPUT, EXIT_CODE_VARIABLE, TEST_EXIT_CODE_PREFIX, makeEvalScr
 import type { GradingPlan } from './grading-plan.js';
 import { LOG_PARSERS } from './log-parsers/index.js';
 import { findTestSpec } from './specs/find-test-spec.js';
+import { repairedTestLists } from './specs/instance-repairs.js';
 import type { LogParserName } from './specs/test-spec.js';
 
 /** PARSER_REGISTRY's Python names (log_parsers/python.py), each an alias of one parser here. */
@@ -51,7 +52,10 @@ export function officialEvalScript(shipped: string): string {
   return `${[...HEADER, ...recorded].join('\n')}\n`;
 }
 
-type Plannable = Pick<SweBenchInstance, 'instance_id' | 'repo' | 'version' | 'base_commit' | 'test_patch' | 'eval_script' | 'log_parser'>;
+type Plannable = Pick<
+  SweBenchInstance,
+  'instance_id' | 'repo' | 'version' | 'base_commit' | 'test_patch' | 'eval_script' | 'log_parser' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'
+>;
 
 /**
  * The eval script and log parser for an instance: the row's own (5.x columns) when it has them,
@@ -62,7 +66,7 @@ export function gradingPlan(instance: Plannable): GradingPlan {
   if (instance.eval_script === undefined) {
     const spec = findTestSpec(instance.repo, instance.version);
     const parser = parserFor(instance);
-    return { evalScript: makeEvalScript(instance, spec), parser, parseLog: LOG_PARSERS[parser], shippedEvalScript: null };
+    return { evalScript: makeEvalScript(instance, spec), parser, parseLog: LOG_PARSERS[parser], ...repairedLists(instance), shippedEvalScript: null };
   }
   const evalScript = officialEvalScript(instance.eval_script);
   let ours: string | null = null;
@@ -72,7 +76,13 @@ export function gradingPlan(instance: Plannable): GradingPlan {
     // no spec: sera-eval would build no script, so the shipped one differs
   }
   const parser = parserFor(instance);
-  return { evalScript, parser, parseLog: LOG_PARSERS[parser], shippedEvalScript: ours === evalScript ? 'same' : 'differs' };
+  return { evalScript, parser, parseLog: LOG_PARSERS[parser], ...repairedLists(instance), shippedEvalScript: ours === evalScript ? 'same' : 'differs' };
+}
+
+/** FAIL_TO_PASS/PASS_TO_PASS with SWE-bench 5.x's label corrections (specs/instance-repairs.ts). */
+function repairedLists(instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>): Pick<GradingPlan, 'failToPass' | 'passToPass'> {
+  const lists = repairedTestLists(instance);
+  return { failToPass: lists.FAIL_TO_PASS, passToPass: lists.PASS_TO_PASS };
 }
 
 /** The row's own log_parser (5.x) when it has one, else its repo's. @throws UnknownTestSpecError */

@@ -148,7 +148,7 @@ async function runCells(options: BenchmarkOptions, plans: InstancePlans, deps: B
       seed: cell.seed,
     };
     predictions.set(cellId(cell), prediction);
-    const input = { cell, instance, patch: trajectory.submission, modelNameOrPath: trajectory.model, image, plan };
+    const input = { cell, patch: trajectory.submission, modelNameOrPath: trajectory.model, image, plan };
     const graded =
       trajectory.exit_status === 'exit_infrastructure'
         ? { entry: await recordRolloutInfrastructure(input, layout, trajectory.error ?? { code: 'unknown', message: 'infrastructure' }), reused: false }

@@ -85,14 +85,14 @@ async function gradePredictions(options: EvaluateOptions, plans: InstancePlans, 
   let failure: { error: unknown } | null = null;
   try {
     for (const prediction of predictions) {
-      const { row: instance, image, plan } = byId.get(prediction.instance_id)!;
+      const { image, plan } = byId.get(prediction.instance_id)!;
       const cell = predictionCell(prediction);
       void queue.add(async () => {
         if (deps.signal?.aborted || failure) return;
         progress.started();
         try {
           const { entry, reused } = await gradeCell(
-            { cell, instance, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image, plan },
+            { cell, patch: prediction.model_patch, modelNameOrPath: prediction.model_name_or_path, image, plan },
             {
               sandbox,
               layout,

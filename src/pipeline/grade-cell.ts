@@ -3,7 +3,6 @@
  * the instance image, apply the patch, run the hidden tests, and write the cell's files. Whatever
  * happens, the cell ends as a recorded result; only an interrupt propagates.
  */
-import type { SweBenchInstance } from '../dataset/schema.js';
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
 import {
   gradeInEnvironment,
@@ -23,7 +22,6 @@ import type { BackgroundCloser } from './background-close.js';
 
 export interface GradeCellInput {
   cell: CellKey;
-  instance: SweBenchInstance;
   patch: string | null;
   modelNameOrPath: string;
   image: string;
@@ -55,8 +53,8 @@ export interface GradedCell {
 }
 
 export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Promise<GradedCell> {
-  const { cell, instance, patch } = input;
-  const inputSha = gradingInputSha256({ instance, patch, image: input.image, plan: input.plan });
+  const { cell, patch } = input;
+  const inputSha = gradingInputSha256({ patch, image: input.image, plan: input.plan });
   const previous = await reusableReport(deps.layout, cell, inputSha);
   if (previous) return { entry: previous, reused: true };
 
@@ -81,7 +79,6 @@ export async function gradeCell(input: GradeCellInput, deps: GradeCellDeps): Pro
         (env) =>
           gradeInEnvironment({
             env,
-            instance,
             plan: input.plan,
             patch,
             timeoutS: deps.settings.timeoutS,
@@ -134,7 +131,7 @@ export async function recordRolloutInfrastructure(
     modelNameOrPath: input.modelNameOrPath,
     context: input.cell.context,
     seed: input.cell.seed,
-    inputSha256: gradingInputSha256({ instance: input.instance, patch: input.patch, image: input.image, plan: input.plan }),
+    inputSha256: gradingInputSha256({ patch: input.patch, image: input.image, plan: input.plan }),
     image: input.image,
     totalS: 0,
     attempts: 1,

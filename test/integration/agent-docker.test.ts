@@ -113,7 +113,7 @@ describe.skipIf(!docker.available)('the SERA agent on real Docker', () => {
 
     const fresh = await startContainer();
     try {
-      const graded = await gradeInEnvironment({ env: fresh, instance: row, plan: demoBenchmark.gradingPlan(row), patch: trajectory.submission, timeoutS: 300, maxOutputBytes: 8 * 1024 * 1024 });
+      const graded = await gradeInEnvironment({ env: fresh, plan: demoBenchmark.gradingPlan(row), patch: trajectory.submission, timeoutS: 300, maxOutputBytes: 8 * 1024 * 1024 });
       expect(graded.applyCommand).not.toBeNull();
       expect(graded.verdict).toEqual({ kind: 'resolved', resolution: 'RESOLVED_FULL' });
     } finally {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import { gradeLog } from '../../../src/evaluation/grade-log.js';
 import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
-import { evalLog, parserFor } from './instances.js';
+import { evalLog, planFor } from './instances.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const { rows } = await loadDataset(path.join(repoRoot, 'datasets/demo/demo.jsonl'), { cacheDir: tmpdir() });
@@ -23,10 +23,10 @@ describe('the demo benchmark is gradable', () => {
   it('resolves each row from a pytest -rA log passing its tests, and not when one F2P fails', () => {
     for (const row of rows) {
       const names = [...row.FAIL_TO_PASS, ...row.PASS_TO_PASS];
-      const passing = gradeLog(evalLog(names.map((n) => `PASSED ${n}`).join('\n')), row, parserFor(row));
+      const passing = gradeLog(evalLog(names.map((n) => `PASSED ${n}`).join('\n')), planFor(row));
       expect(passing.resolution, row.instance_id).toBe('RESOLVED_FULL');
       const [first, ...rest] = row.FAIL_TO_PASS;
-      const failing = gradeLog(evalLog([`FAILED ${first} - AssertionError`, ...[...rest, ...row.PASS_TO_PASS].map((n) => `PASSED ${n}`)].join('\n'), 1), row, parserFor(row));
+      const failing = gradeLog(evalLog([`FAILED ${first} - AssertionError`, ...[...rest, ...row.PASS_TO_PASS].map((n) => `PASSED ${n}`)].join('\n'), 1), planFor(row));
       expect(failing.resolution, row.instance_id).not.toBe('RESOLVED_FULL');
       expect(failing.tests_status.FAIL_TO_PASS.failure, row.instance_id).toEqual([first]);
     }

@@ -26,7 +26,6 @@ function scripted(applyWinsAt: number, evalResult: ScriptedResult): FakeEnvironm
 
 const args = (env: FakeEnvironment, patch: string | null = PATCH) => ({
   env,
-  instance: instance(),
   plan: planFor(instance()),
   patch,
   timeoutS: 1800,
@@ -171,7 +170,7 @@ describe('makeInstanceReportEntry', () => {
 describe('gradingInputSha256', () => {
   it('changes with the patch, the image, the test lists and the test patch, not otherwise', () => {
     const base = { instance: instance(), patch: PATCH as string | null, image: 'img:1' };
-    const sha = (input: typeof base) => gradingInputSha256({ ...input, plan: planFor(input.instance) });
+    const sha = (input: typeof base) => gradingInputSha256({ patch: input.patch, image: input.image, plan: planFor(input.instance) });
     const hash = sha(base);
     expect(sha({ ...base })).toBe(hash);
     expect(sha({ ...base, instance: instance({ problem_statement: 'reworded' }) })).toBe(hash);

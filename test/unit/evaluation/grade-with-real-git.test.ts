@@ -119,7 +119,6 @@ describe('gradeInEnvironment with real git and bash', () => {
     const { root, repo, baseCommit, setupCommit, env } = makeRepo();
     const run = await gradeInEnvironment({
       env: hostEnvironment(root, repo, env),
-      instance: instanceFor(baseCommit),
       plan: demoBenchmark.gradingPlan(instanceFor(baseCommit)),
       patch: FUZZY_FIX,
       timeoutS: 60,
@@ -144,7 +143,6 @@ describe('gradeInEnvironment with real git and bash', () => {
     const harmless = FUZZY_FIX.replace('# fixed', '# touched').replace(' def B():', ' def b():');
     const run = await gradeInEnvironment({
       env: hostEnvironment(root, repo, env),
-      instance: instanceFor(baseCommit),
       plan: demoBenchmark.gradingPlan(instanceFor(baseCommit)),
       patch: harmless,
       timeoutS: 60,

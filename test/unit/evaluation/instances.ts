@@ -2,16 +2,12 @@ import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
 import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import type { SweBenchInstance } from '../../../src/dataset/schema.js';
 import type { GradingPlan } from '../../../src/evaluation/grading-plan.js';
-import type { LogParser } from '../../../src/evaluation/log-parsers/index.js';
 
 /** The grading plan a row gets from its benchmark: demo rows from the demo's, the rest from SWE-bench's. */
 export function planFor(row: SweBenchInstance): GradingPlan {
   return (row.repo.startsWith('sera-eval/') ? demoBenchmark : sweBench).gradingPlan(row);
 }
 
-export function parserFor(row: SweBenchInstance): LogParser {
-  return planFor(row).parseLog;
-}
 
 export const MODIFY_AND_ADD_TEST_PATCH = [
   'diff --git a/tests/forms_tests/tests/test_formsets.py b/tests/forms_tests/tests/test_formsets.py',

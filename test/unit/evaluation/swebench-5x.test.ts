@@ -15,7 +15,7 @@ import { SummarySchema } from '../../../src/report/summary-schema.js';
 import { InstanceReportEntrySchema } from '../../../src/run-dir/schemas.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
 import { verifiedJsonl } from '../../support/shared-datasets.js';
-import { evalLog, parserFor } from './instances.js';
+import { evalLog, planFor } from './instances.js';
 
 const { rows } = await loadDataset(verifiedJsonl(), { cacheDir: tmpdir() });
 const row = (id: string): SweBenchInstance => {
@@ -66,7 +66,7 @@ describe("SWE-bench 5.x's per-instance repairs, for rows without the 5.x columns
     const removed = 'astropy/units/tests/test_units.py::test_compose_roundtrip[]';
     expect(astropy.PASS_TO_PASS).toContain(removed);
     const passing = [...astropy.FAIL_TO_PASS, ...astropy.PASS_TO_PASS.filter((n) => n !== removed)].map((n) => `PASSED ${n}`);
-    const grade = gradeLog(evalLog(passing.join('\n')), astropy, parserFor(astropy));
+    const grade = gradeLog(evalLog(passing.join('\n')), planFor(astropy));
     expect(grade.resolution).toBe('RESOLVED_FULL');
     expect(grade.tests_status.PASS_TO_PASS.failure).toEqual([]);
 
@@ -74,7 +74,7 @@ describe("SWE-bench 5.x's per-instance repairs, for rows without the 5.x columns
     const gone = 'test_add (generic_inline_admin.tests.GenericInlineAdminWithUniqueTogetherTest)';
     expect(django.PASS_TO_PASS).toContain(gone);
     const djangoLog = [...django.FAIL_TO_PASS, ...django.PASS_TO_PASS].map((n) => `${n} ... ${n.startsWith('test_add (generic') ? 'FAIL' : 'ok'}`);
-    const djangoGrade = gradeLog(evalLog(djangoLog.join('\n'), 1), django, parserFor(django));
+    const djangoGrade = gradeLog(evalLog(djangoLog.join('\n'), 1), planFor(django));
     expect(djangoGrade.resolution).toBe('RESOLVED_FULL');
     expect(djangoGrade.tests_status.PASS_TO_PASS.success).not.toContain(gone);
   });
@@ -96,8 +96,8 @@ describe('rows with the 5.x columns eval_script, log_parser and image', () => {
     expect(plan.shippedEvalScript).toBe('differs');
     expect(plan.evalScript).toContain('\ngit status\necho repaired\n');
     expect(plan.evalScript.endsWith(`echo ">>>>> Test Exit Code: $SWEBENCH_TEST_EXIT_CODE"\n${builtScript('django__django-11099').split('\n').at(-2)}\n`)).toBe(true);
-    expect(gradingInputSha256({ instance, plan, patch: 'p', image: null })).not.toBe(
-      gradingInputSha256({ instance: row('django__django-11099'), plan: gradingPlan(row('django__django-11099')), patch: 'p', image: null }),
+    expect(gradingInputSha256({ plan, patch: 'p', image: null })).not.toBe(
+      gradingInputSha256({ plan: gradingPlan(row('django__django-11099')), patch: 'p', image: null }),
     );
   });
 
@@ -130,7 +130,7 @@ describe('rows with the 5.x columns eval_script, log_parser and image', () => {
       log_parser: 'parse_log_scikit',
     });
     expect(gradingPlan(instance)).toMatchObject({ parser: 'parse_log_pytest_v2', shippedEvalScript: 'differs' });
-    expect(gradeLog(evalLog('\x1b[32mPASSED\x1b[0m t.py::a'), instance, parserFor(instance)).resolution).toBe('RESOLVED_FULL');
+    expect(gradeLog(evalLog('\x1b[32mPASSED\x1b[0m t.py::a'), planFor(instance)).resolution).toBe('RESOLVED_FULL');
   });
 
   it('refuse an unknown log_parser or a fail_only eval_type at load, naming the field', () => {
@@ -146,7 +146,7 @@ describe('a shipped eval_script that differs is reported', () => {
   it('in the cell report and in the run summary', async () => {
     const instance = shipped5x(row('django__django-11099'), (s) => s.replace('git status\n', 'git status\necho repaired\n'));
     const env = new FakeEnvironment((argv) => (argv[1] === '/eval.sh' ? { output: 'no markers' } : {}));
-    const run = await gradeInEnvironment({ env, instance, plan: gradingPlan(instance), patch: 'diff --git a/x b/x\n', timeoutS: 60, maxOutputBytes: 1000 });
+    const run = await gradeInEnvironment({ env, plan: gradingPlan(instance), patch: 'diff --git a/x b/x\n', timeoutS: 60, maxOutputBytes: 1000 });
     expect(env.text('/eval.sh')).toContain('echo repaired');
     expect(run.shippedEvalScript).toBe('differs');
     const info = { modelPatch: 'p', modelNameOrPath: 'm', context: '-', seed: '-', inputSha256: 'x', image: null, totalS: 1, attempts: 1, finishedAt: new Date(0) };

@@ -8,7 +8,7 @@ import { pySplit, pyStrip } from '../../../src/evaluation/log-parsers/python-str
 import { findTestSpec } from '../../../src/evaluation/specs/find-test-spec.js';
 import type { LogParserName } from '../../../src/evaluation/specs/test-spec.js';
 import { verifiedJsonl } from '../../support/shared-datasets.js';
-import { evalLog, parserFor } from './instances.js';
+import { evalLog, planFor } from './instances.js';
 
 const { rows } = await loadDataset(verifiedJsonl(), { cacheDir: tmpdir() });
 
@@ -109,7 +109,7 @@ describe('SWE-bench Verified (500 rows)', () => {
     for (const row of rows) {
       const parser = findTestSpec(row.repo, row.version).parser;
       const log = evalLog(testNames(row).map((name) => passingLine(parser, name)).join('\n'));
-      const grade = gradeLog(log, row, parserFor(row));
+      const grade = gradeLog(log, planFor(row));
       if (grade.resolution !== 'RESOLVED_FULL') notResolved.push(`${row.instance_id}: ${grade.resolution} ${grade.problem ?? ''}`);
     }
     expect(notResolved).toEqual([]);
@@ -125,7 +125,7 @@ describe('SWE-bench Verified (500 rows)', () => {
         truncated++;
         return passingLine(parser, `${name} with spaces]`);
       };
-      const grade = gradeLog(evalLog(testNames(row).map(fullLine).join('\n')), row, parserFor(row));
+      const grade = gradeLog(evalLog(testNames(row).map(fullLine).join('\n')), planFor(row));
       expect(grade.resolution, row.instance_id).toBe('RESOLVED_FULL');
     }
     expect(truncated).toBe(676);
@@ -138,7 +138,7 @@ describe('SWE-bench Verified (500 rows)', () => {
       const failing =
         parser === 'parse_log_django' ? `${first} ... FAIL` : parser === 'parse_log_sympy' ? `${first} F` : `FAILED ${first} - boom`;
       const lines = [failing, ...[...rest, ...row.PASS_TO_PASS].map((n) => passingLine(parser, n))];
-      const grade = gradeLog(evalLog(lines.join('\n'), 1), row, parserFor(row));
+      const grade = gradeLog(evalLog(lines.join('\n'), 1), planFor(row));
       expect(grade.resolution, row.instance_id).not.toBe('RESOLVED_FULL');
       expect(grade.tests_status.FAIL_TO_PASS.failure, row.instance_id).toContain(first);
     }
