@@ -10,7 +10,7 @@ import { ModelPatchFile } from '../src/agents/sera/tools/model-patch-file.js';
 import { ToolRunner } from '../src/agents/sera/tools/tool-runner.js';
 import { RUN_ID_LABEL } from '../src/environment/docker/container-registry.js';
 import { DockerEnvironment } from '../src/environment/docker/docker-environment.js';
-import { imageNameFor } from '../src/environment/images.js';
+import { imageNameFor } from '../src/benchmarks/swe-bench/image-names.js';
 import { DEMO_IMAGE_TEMPLATE } from '../src/pipeline/demo-images.js';
 import { demoRows, ensureDemoImages } from '../test/support/demo-fixtures.js';
 import type { Section, SectionResult } from './section.js';

@@ -39,8 +39,9 @@ export type { ReplayScript } from './model/replay-script.js';
 export { defineBenchmark, sweBenchTask, UnsupportedInstanceError, type Benchmark } from './benchmarks/benchmark.js';
 export { sweBench } from './benchmarks/swe-bench/swe-bench.js';
 export { demoBenchmark, materializeDemoWorkspaces } from './benchmarks/demo/demo.js';
-export { gradingPlanFromSpec, type GradingPlan } from './evaluation/grading-plan.js';
-export type { TestSpec } from './evaluation/specs/test-spec.js';
+export type { GradingPlan, LogParser, StatusMap } from './evaluation/grading-plan.js';
+export { gradingPlanFromSpec } from './benchmarks/swe-bench/spec-plan.js';
+export type { TestSpec } from './benchmarks/swe-bench/specs/test-spec.js';
 export { SweBenchInstanceSchema, type SweBenchInstance } from './dataset/schema.js';
 export { TrajectorySchema, type Trajectory } from './run-dir/schemas.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { IMAGE_TEMPLATE_PRESETS } from '../environment/images.js';
+import { IMAGE_TEMPLATE_PRESETS } from '../benchmarks/swe-bench/image-names.js';
 import { DockerHostSchema } from '../environment/docker/docker-host.js';
 import type { SandboxFactory } from '../environment/sandbox-factory.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';

@@ -1,7 +1,7 @@
 import { EnvironmentUnavailableError, outOfMemoryMessage, type Environment, type ExecResult } from '../environment/environment.js';
 import { InterruptedError } from '../errors.js';
 import { APPLY_COMMANDS, PATCH_PATH, applyAttemptScript } from './apply-chain.js';
-import { REPO_DIRECTORY } from './eval-script.js';
+import { REPO_DIRECTORY } from './eval-markers.js';
 import { gradeLog, readTestExitCode, type LogGrade } from './grade-log.js';
 import type { GradingPlan } from './grading-plan.js';
 import type { GradingVerdict } from './grading-verdict.js';

@@ -1,6 +1,5 @@
 import type { Resolution, TestsStatus } from '../run-dir/schemas.js';
-import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eval-script.js';
-import type { StatusMap } from './log-parsers/index.js';
+import { END_TEST_OUTPUT, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from './eval-markers.js';
 import { resolutionStatus, testsReport } from './tests-report.js';
 import { universalNewlines } from '../universal-newlines.js';
 
@@ -30,7 +29,7 @@ export interface LogGrade {
   testExitCode: number | null;
 }
 
-import type { GradingPlan } from './grading-plan.js';
+import type { GradingPlan, StatusMap } from './grading-plan.js';
 
 type Gradable = Pick<GradingPlan, 'parseLog' | 'failToPass' | 'passToPass'>;
 

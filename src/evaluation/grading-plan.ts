@@ -1,7 +1,6 @@
-import type { SweBenchInstance } from '../dataset/schema.js';
-import { makeEvalScript } from './eval-script.js';
-import { LOG_PARSERS, type LogParser } from './log-parsers/index.js';
-import type { TestSpec } from './specs/test-spec.js';
+/** Test name → status, as the parser found it (a status may be any first token, as in Python). */
+export type StatusMap = Map<string, string>;
+export type LogParser = (log: string) => StatusMap;
 
 /**
  * How one instance is graded, computed once per instance before its first rollout by its
@@ -18,19 +17,4 @@ export interface GradingPlan {
   passToPass: string[];
   /** For a row with its own eval_script (SWE-bench 5.x): whether it equals the one sera-eval would build; null when none shipped. */
   shippedEvalScript: 'same' | 'differs' | null;
-}
-
-/** The plan of a SWE-bench-shaped row from a test spec. */
-export function gradingPlanFromSpec(
-  instance: Pick<SweBenchInstance, 'instance_id' | 'base_commit' | 'test_patch' | 'FAIL_TO_PASS' | 'PASS_TO_PASS'>,
-  spec: TestSpec,
-): GradingPlan {
-  return {
-    evalScript: makeEvalScript(instance, spec),
-    parser: spec.parser,
-    parseLog: LOG_PARSERS[spec.parser],
-    failToPass: instance.FAIL_TO_PASS,
-    passToPass: instance.PASS_TO_PASS,
-    shippedEvalScript: null,
-  };
 }

@@ -1,5 +1,5 @@
 import type { Resolution, TestsStatus } from '../run-dir/schemas.js';
-import type { StatusMap } from './log-parsers/index.js';
+import type { StatusMap } from './grading-plan.js';
 
 const passed = (name: string, map: StatusMap): boolean => ['PASSED', 'XFAIL'].includes(map.get(name) ?? '');
 /** Absent (missing from the log) fails; SKIPPED fails a FAIL_TO_PASS test (#598). */

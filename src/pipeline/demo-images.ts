@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { demoRepoSourceDir, materializeRepo } from '../dataset/demo-repo.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
-import { imageNameFor } from '../environment/images.js';
+import { imageNameFor } from '../benchmarks/swe-bench/image-names.js';
 import { InputError } from '../errors.js';
 
 export const DEMO_IMAGE_TEMPLATE = 'local';

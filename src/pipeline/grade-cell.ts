@@ -4,14 +4,10 @@
  * happens, the cell ends as a recorded result; only an interrupt propagates.
  */
 import { InfrastructureError, InterruptedError, errorMessage } from '../errors.js';
-import {
-  gradeInEnvironment,
-  gradingInputSha256,
-  makeInstanceReportEntry,
-  type CellResult,
-  type GradingPlan,
-  type GradingRun,
-} from '../evaluation/index.js';
+import { gradeInEnvironment, type GradingRun } from '../evaluation/grade-in-environment.js';
+import { gradingInputSha256 } from '../evaluation/grading-input-hash.js';
+import type { GradingPlan } from '../evaluation/grading-plan.js';
+import { makeInstanceReportEntry, type CellResult } from '../evaluation/instance-report.js';
 import type { CellKey, RunLayout } from '../run-dir/layout.js';
 import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { reusableReport, writeCellFiles } from './cell-store.js';

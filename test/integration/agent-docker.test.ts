@@ -17,7 +17,7 @@ import type { ReplayTurn } from '../../src/model/replay-script.js';
 import { renderCommandTimeout } from '../../src/agents/sera/sera-templates.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { DockerEnvironment } from '../../src/environment/docker/docker-environment.js';
-import { imageNameFor } from '../../src/environment/images.js';
+import { imageNameFor } from '../../src/benchmarks/swe-bench/image-names.js';
 import { gradeInEnvironment } from '../../src/evaluation/grade-in-environment.js';
 import type { Trajectory } from '../../src/run-dir/schemas.js';
 import { buildDemoImageAs, demoRow, ensureDemoImages } from '../support/demo-fixtures.js';

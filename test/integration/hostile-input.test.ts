@@ -17,7 +17,7 @@ import type { ReplayTurn } from '../../src/model/replay-script.js';
 import { startReplayServer } from '../../src/model/replay-server.js';
 import type { SweBenchInstance } from '../../src/dataset/schema.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
-import { imageNameFor } from '../../src/environment/images.js';
+import { imageNameFor } from '../../src/benchmarks/swe-bench/image-names.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRow, ensureDemoImages, makePatch, replaceInFile, writeNewFile, writePredictions } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';

@@ -4,9 +4,9 @@
  */
 import { DEMO_DATASET_PATH } from '../../dataset/demo-repo.js';
 import { SweBenchInstanceSchema, type SweBenchInstance } from '../../dataset/schema.js';
-import { imageNameFor } from '../../environment/images.js';
-import { gradingPlanFromSpec } from '../../evaluation/grading-plan.js';
-import type { TestSpec } from '../../evaluation/specs/test-spec.js';
+import { imageNameFor } from '../swe-bench/image-names.js';
+import { gradingPlanFromSpec } from '../swe-bench/spec-plan.js';
+import type { TestSpec } from '../swe-bench/specs/test-spec.js';
 import { UnsupportedInstanceError, defineBenchmark, sweBenchTask } from '../benchmark.js';
 
 const DEMO_REPO_OWNER = 'sera-eval';

@@ -1,8 +1,8 @@
 /** SWE-bench (Verified, Lite, full): the official v4.1.0 specs, parsers and eval script. */
 import { SweBenchInstanceSchema } from '../../dataset/schema.js';
-import { imageNameFor } from '../../environment/images.js';
+import { imageNameFor } from './image-names.js';
 import { HarnessError } from '../../errors.js';
-import { gradingPlan } from '../../evaluation/shipped-eval.js';
+import { gradingPlan } from './shipped-eval.js';
 import { UnsupportedInstanceError, defineBenchmark, sweBenchTask } from '../benchmark.js';
 
 export const sweBench = defineBenchmark({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { imageNameFor, resolveImageTemplate } from '../../../src/environment/images.js';
+import { imageNameFor, resolveImageTemplate } from '../../../src/benchmarks/swe-bench/image-names.js';
 import { verifiedJsonl } from '../../support/shared-datasets.js';
 
 

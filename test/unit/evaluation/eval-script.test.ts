@@ -1,9 +1,9 @@
 import { demoTestSpec } from '../../../src/benchmarks/demo/demo.js';
 import { describe, expect, it } from 'vitest';
-import { makeEvalScript, testCommand } from '../../../src/evaluation/eval-script.js';
-import { findTestSpec, UnknownTestSpecError } from '../../../src/evaluation/specs/find-test-spec.js';
-import { testDirectives } from '../../../src/evaluation/test-directives.js';
-import { testPatchFiles } from '../../../src/evaluation/test-patch-files.js';
+import { makeEvalScript, testCommand } from '../../../src/benchmarks/swe-bench/eval-script.js';
+import { findTestSpec, UnknownTestSpecError } from '../../../src/benchmarks/swe-bench/specs/find-test-spec.js';
+import { testDirectives } from '../../../src/benchmarks/swe-bench/test-directives.js';
+import { testPatchFiles } from '../../../src/benchmarks/swe-bench/test-patch-files.js';
 import { MODIFY_AND_ADD_TEST_PATCH, instance } from './instances.js';
 
 describe('testPatchFiles', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOG_PARSERS } from '../../../src/evaluation/log-parsers/index.js';
+import { LOG_PARSERS } from '../../../src/benchmarks/swe-bench/log-parsers/index.js';
 
 const asObject = (map: Map<string, string>) => Object.fromEntries(map);
 

@@ -2,11 +2,11 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import type { SweBenchInstance } from '../../../src/dataset/schema.js';
-import { makeEvalScript } from '../../../src/evaluation/eval-script.js';
+import { makeEvalScript } from '../../../src/benchmarks/swe-bench/eval-script.js';
 import { gradeLog } from '../../../src/evaluation/grade-log.js';
-import { pySplit, pyStrip } from '../../../src/evaluation/log-parsers/python-strings.js';
-import { findTestSpec } from '../../../src/evaluation/specs/find-test-spec.js';
-import type { LogParserName } from '../../../src/evaluation/specs/test-spec.js';
+import { pySplit, pyStrip } from '../../../src/benchmarks/swe-bench/log-parsers/python-strings.js';
+import { findTestSpec } from '../../../src/benchmarks/swe-bench/specs/find-test-spec.js';
+import type { LogParserName } from '../../../src/benchmarks/swe-bench/specs/test-spec.js';
 import { verifiedJsonl } from '../../support/shared-datasets.js';
 import { evalLog, planFor } from './instances.js';
 

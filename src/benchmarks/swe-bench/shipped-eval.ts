@@ -3,9 +3,10 @@
  * harness grades with them instead of building eval.sh from repo specs (swebench/harness/utils.py
  * make_test_spec at v5.0.2, 490635b). A row with those columns is graded the same way here.
  */
-import type { ShippedParserName, SweBenchInstance } from '../dataset/schema.js';
-import { END_TEST_OUTPUT, EXIT_CODE_VARIABLE, TEST_EXIT_CODE_PREFIX, makeEvalScript } from './eval-script.js';
-import type { GradingPlan } from './grading-plan.js';
+import type { ShippedParserName, SweBenchInstance } from '../../dataset/schema.js';
+import { END_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from '../../evaluation/eval-markers.js';
+import { EXIT_CODE_VARIABLE, makeEvalScript } from './eval-script.js';
+import type { GradingPlan } from '../../evaluation/grading-plan.js';
 import { LOG_PARSERS } from './log-parsers/index.js';
 import { findTestSpec } from './specs/find-test-spec.js';
 import { repairedTestLists } from './specs/instance-repairs.js';

@@ -21,5 +21,3 @@ export function pyStrip(text: string): string {
 /** The statuses of SWE-bench's TestStatus enum, as the log parsers write them. */
 export const TEST_STATUSES = ['FAILED', 'PASSED', 'SKIPPED', 'ERROR', 'XFAIL'] as const;
 
-/** Test name → status, as the parser found it (a status may be any first token, as in Python). */
-export type StatusMap = Map<string, string>;

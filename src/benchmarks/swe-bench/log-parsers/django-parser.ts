@@ -1,4 +1,5 @@
-import { PY_WS, pySplit, pyStrip, type StatusMap } from './python-strings.js';
+import { PY_WS, pySplit, pyStrip } from './python-strings.js';
+import type { StatusMap } from '../../../evaluation/grading-plan.js';
 
 const PASS_SUFFIXES = [' ... ok', ' ... OK', ' ...  OK'];
 const VERSION_TEST = '--version is equivalent to version';

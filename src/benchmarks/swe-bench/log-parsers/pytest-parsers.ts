@@ -1,4 +1,5 @@
-import { TEST_STATUSES, pySplit, type StatusMap } from './python-strings.js';
+import { TEST_STATUSES, pySplit } from './python-strings.js';
+import type { StatusMap } from '../../../evaluation/grading-plan.js';
 
 const startsWithStatus = (line: string): boolean => TEST_STATUSES.some((s) => line.startsWith(s));
 const endsWithStatus = (line: string): boolean => TEST_STATUSES.some((s) => line.endsWith(s));

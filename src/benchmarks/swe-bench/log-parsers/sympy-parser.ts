@@ -1,4 +1,5 @@
-import { pySplit, pyStrip, type StatusMap } from './python-strings.js';
+import { pySplit, pyStrip } from './python-strings.js';
+import type { StatusMap } from '../../../evaluation/grading-plan.js';
 
 /** Failure headers `____ sympy/x/tests/test_y.py:test_z ____` (Python `(_*) (.*)\.py:(.*) (_*)`). */
 const FAILURE_HEADER = /(_*) ([^\n]*)\.py:([^\n]*) (_*)/g;

@@ -1,14 +1,10 @@
-import type { SweBenchInstance } from '../dataset/schema.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
 import type { TestSpec } from './specs/test-spec.js';
 import { testDirectives } from './test-directives.js';
 import { testPatchFiles } from './test-patch-files.js';
 import { beforeTestsRepair } from './specs/instance-repairs.js';
+import { END_TEST_OUTPUT, REPO_DIRECTORY, START_TEST_OUTPUT, TEST_EXIT_CODE_PREFIX } from '../../evaluation/eval-markers.js';
 
-export const REPO_DIRECTORY = '/testbed';
-export const START_TEST_OUTPUT = '>>>>> Start Test Output';
-export const END_TEST_OUTPUT = '>>>>> End Test Output';
-/** Printed by eval.sh after the end marker (SWE-bench v5), so grading can check the runner's exit status. */
-export const TEST_EXIT_CODE_PREFIX = '>>>>> Test Exit Code: ';
 const HEREDOC_DELIMITER = 'EOF_114329324912';
 /** TEST_EXIT_CODE_VAR of SWE-bench 5.x (harness/constants/__init__.py:55 at v5.0.2). */
 export const EXIT_CODE_VARIABLE = 'SWEBENCH_TEST_EXIT_CODE';

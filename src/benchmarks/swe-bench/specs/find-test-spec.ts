@@ -1,4 +1,4 @@
-import { HarnessError } from '../../errors.js';
+import { HarnessError } from '../../../errors.js';
 import { DJANGO_SPECS, SYMPY_SPECS } from './django-sympy-specs.js';
 import {
   ASTROPY_SPECS,

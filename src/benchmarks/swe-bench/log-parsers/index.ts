@@ -1,6 +1,6 @@
 import type { LogParserName } from '../specs/test-spec.js';
 import { parseLogDjango } from './django-parser.js';
-import type { StatusMap } from './python-strings.js';
+import type { LogParser } from '../../../evaluation/grading-plan.js';
 import {
   parseLogMatplotlib,
   parseLogPytest,
@@ -10,8 +10,6 @@ import {
 } from './pytest-parsers.js';
 import { parseLogSympy } from './sympy-parser.js';
 
-export type { StatusMap } from './python-strings.js';
-export type LogParser = (log: string) => StatusMap;
 
 /** The official parsers by their official names (MAP_REPO_TO_PARSER_PY picks one per repo). */
 export const LOG_PARSERS: Readonly<Record<LogParserName, LogParser>> = {
