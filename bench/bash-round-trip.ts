@@ -7,7 +7,7 @@ import type Dockerode from 'dockerode';
 import { RUN_ID_LABEL } from '../src/environment/docker/container-registry.js';
 import { DockerEnvironment } from '../src/environment/docker/docker-environment.js';
 import { imageNameFor } from '../src/benchmarks/swe-bench/image-names.js';
-import { DEMO_IMAGE_TEMPLATE } from '../src/pipeline/demo-images.js';
+import { DEMO_IMAGE_TEMPLATE } from '../src/benchmarks/demo/demo-images.js';
 import { demoRows, ensureDemoImages } from '../test/support/demo-fixtures.js';
 import type { Section, SectionResult } from './section.js';
 import { fmt, median, percentile } from './stats.js';

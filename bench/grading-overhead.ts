@@ -9,7 +9,7 @@ import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { DockerSandboxProvider } from '../src/environment/docker/docker-sandbox.js';
 import { demoBenchmark } from '../src/benchmarks/demo/demo.js';
-import { DEMO_IMAGE_TEMPLATE } from '../src/pipeline/demo-images.js';
+import { DEMO_IMAGE_TEMPLATE } from '../src/benchmarks/demo/demo-images.js';
 import { gradeCell } from '../src/pipeline/grade-cell.js';
 import { RunLayout } from '../src/run-dir/layout.js';
 import { demoRows, ensureDemoImages } from '../test/support/demo-fixtures.js';

@@ -14,7 +14,7 @@ import PQueue from 'p-queue';
 import { connectModelClient, type ModelClient } from '../src/model/model-client.js';
 import { startReplayServer } from '../src/model/replay-server.js';
 import { ReplayScriptSchema } from '../src/model/replay-script.js';
-import { demoRepoSourceDir, materializeRepo } from '../src/dataset/demo-repo.js';
+import { demoRepoSourceDir, materializeRepo } from '../src/benchmarks/demo/demo-repo.js';
 import type { SweBenchInstance } from '../src/dataset/schema.js';
 import { LocalEnvironment } from '../src/environment/local-environment.js';
 import { SeraConfigSchema, seraScaffold } from '../src/agents/sera/sera-scaffold.js';

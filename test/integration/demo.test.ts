@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
-import { DEMO_BEHAVIOURS } from '../../src/pipeline/demo-replay.js';
+import { DEMO_BEHAVIOURS } from '../../src/benchmarks/demo/demo-replay.js';
 import { ImageLedgerSchema, PredictionSchema, RunManifestSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';

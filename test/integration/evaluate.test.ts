@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DATASET_PATH } from '../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../src/benchmarks/demo/demo-repo.js';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRow, demoRows, ensureDemoImages, makePatch, replaceInFile, writeNewFile, writePredictions } from '../support/demo-fixtures.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_DATASET_PATH } from '../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';

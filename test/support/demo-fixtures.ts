@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { DEMO_DATASET_PATH, demoRepoSourceDir, materializeRepo } from '../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH, demoRepoSourceDir, materializeRepo } from '../../src/benchmarks/demo/demo-repo.js';
 import { SweBenchInstanceSchema, type SweBenchInstance } from '../../src/dataset/schema.js';
 import { buildRepoImage } from '../../src/environment/local-images.js';
-import { buildDemoImages } from '../../src/pipeline/demo-images.js';
+import { buildDemoImages } from '../../src/benchmarks/demo/demo-images.js';
 
 export function demoRows(): SweBenchInstance[] {
   return readFileSync(DEMO_DATASET_PATH, 'utf8')

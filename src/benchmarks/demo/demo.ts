@@ -2,7 +2,7 @@
  * The embedded demo (datasets/demo): small Python repositories with real bugs, built into local
  * images (or copied for `--sandbox local`), tested with plain pytest on the image's own python.
  */
-import { DEMO_DATASET_PATH } from '../../dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from './demo-repo.js';
 import { SweBenchInstanceSchema, type SweBenchInstance } from '../../dataset/schema.js';
 import { imageNameFor } from '../swe-bench/image-names.js';
 import { gradingPlanFromSpec } from '../swe-bench/spec-plan.js';
@@ -16,7 +16,7 @@ export function demoTestSpec(row: Pick<SweBenchInstance, 'repo' | 'version'>): T
   return { repo: row.repo, version: row.version, testCmd: 'pytest -rA', parser: 'parse_log_pytest', activate: [], djangoDirectives: false };
 }
 
-export { materializeDemoWorkspaces } from '../../pipeline/demo-images.js';
+export { materializeDemoWorkspaces } from './demo-images.js';
 
 export const demoBenchmark = defineBenchmark({
   name: 'demo',

@@ -9,7 +9,7 @@ import type { ReplayServer } from '../../../src/model/replay-server.js';
 import { SERA_TOOLS } from '../../../src/agents/sera/tool-schemas.js';
 import { executeRun, RunFlagsSchema } from '../../../src/cli/commands/run.js';
 import { parseFlags } from '../../../src/cli/flags.js';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { runCli } from '../../support/cli-runner.js';
 import { startFakeModelServer, TOOL_CALL_IN_TEXT, type Fault } from '../../support/fake-model-server.js';

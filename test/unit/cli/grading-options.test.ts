@@ -2,7 +2,7 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ContainerFlagsSchema, containerCpus, sandboxFor } from '../../../src/cli/grading-options.js';
 import { DockerSandboxProvider } from '../../../src/environment/docker/docker-sandbox.js';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 
 const RAW = { imageTemplate: 'swebench', pull: 'never', timeout: '1800', memory: '8g', pids: '8192', maxOutput: '32m', output: 'results' };

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ReplayServer } from '../../../src/model/replay-server.js';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 import { startFakeModelServer, turn } from '../../support/fake-model-server.js';
 

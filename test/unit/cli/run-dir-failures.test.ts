@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 
 const evaluate = (output: string) => ['evaluate', '--dataset', DEMO_DATASET_PATH, '--predictions', 'empty', '--pull', 'never', '--output', output, '--run-id', 'r1'];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_DATASET_PATH, demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH, demoRepoSourceDir, materializeRepo } from '../../../src/benchmarks/demo/demo-repo.js';
 import { parseJsonLines } from '../../../src/dataset/read-records.js';
 import { SweBenchInstanceSchema, type SweBenchInstance } from '../../../src/dataset/schema.js';
 

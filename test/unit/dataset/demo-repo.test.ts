@@ -9,7 +9,7 @@ import {
   demoRepoSourceDir,
   materializeRepo,
   syncDemoBaseCommits,
-} from '../../../src/dataset/demo-repo.js';
+} from '../../../src/benchmarks/demo/demo-repo.js';
 import { InputError } from '../../../src/errors.js';
 
 let scratch = '';

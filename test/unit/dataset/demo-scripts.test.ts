@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DEMO_DATASET_PATH, DEMO_DIR, demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH, DEMO_DIR, demoRepoSourceDir, materializeRepo } from '../../../src/benchmarks/demo/demo-repo.js';
 import { parseJsonLines } from '../../../src/dataset/read-records.js';
 import { SweBenchInstanceSchema } from '../../../src/dataset/schema.js';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DockerEnvironment } from '../../../src/environment/docker/docker-environment.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { InterruptedError } from '../../../src/errors.js';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 
 // A client for a socket nobody listens on: what the harness sees when the daemon has vanished.

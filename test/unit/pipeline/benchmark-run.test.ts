@@ -10,7 +10,7 @@ import { connectModelClient } from '../../../src/model/model-client.js';
 import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
 import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
 import type { ReplayServer } from '../../../src/model/replay-server.js';
-import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
+import { demoRepoSourceDir, materializeRepo } from '../../../src/benchmarks/demo/demo-repo.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import type { SandboxRequest } from '../../../src/environment/sandbox-provider.js';

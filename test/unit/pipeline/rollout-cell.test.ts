@@ -13,7 +13,7 @@ import type { ReplayServer } from '../../../src/model/replay-server.js';
 import type { ReplayTurn } from '../../../src/model/replay-script.js';
 import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
 import { sweBenchTask } from '../../../src/benchmarks/benchmark.js';
-import { demoRepoSourceDir, materializeRepo } from '../../../src/dataset/demo-repo.js';
+import { demoRepoSourceDir, materializeRepo } from '../../../src/benchmarks/demo/demo-repo.js';
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import { finishedTrajectory, rolloutCell } from '../../../src/pipeline/rollout-cell.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEMO_DATASET_PATH } from '../../../src/dataset/demo-repo.js';
+import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { runCli } from '../../support/cli-runner.js';
 
 const planArgs = (out: string, ...extra: string[]) => ['plan', '--predictions', 'gold', '--dataset', DEMO_DATASET_PATH, '--output', out, '--run-id', 'p', ...extra];

@@ -6,10 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ReplayConversation, ReplayScript, ReplayTurn } from '../model/replay-script.js';
-import { DEMO_DIR } from '../dataset/demo-repo.js';
-import type { SweBenchInstance } from '../dataset/schema.js';
-import { InputError } from '../errors.js';
+import type { ReplayConversation, ReplayScript, ReplayTurn } from '../../model/replay-script.js';
+import { DEMO_DIR } from './demo-repo.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
+import { InputError } from '../../errors.js';
 
 const DemoStepSchema = z.object({
   thought: z.string(),

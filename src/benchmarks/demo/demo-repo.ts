@@ -5,14 +5,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { InputError, errorMessage } from '../errors.js';
-import { writeFileAtomic } from '../run-dir/atomic-write.js';
-import { parseJsonLines } from './read-records.js';
+import { InputError, errorMessage } from '../../errors.js';
+import { writeFileAtomic } from '../../run-dir/atomic-write.js';
+import { parseJsonLines } from '../../dataset/read-records.js';
 
 const execFileAsync = promisify(execFile);
 
-/** datasets/demo/ of this package (the same relative path from src/dataset/ and dist/dataset/). */
-export const DEMO_DIR = fileURLToPath(new URL('../../datasets/demo/', import.meta.url));
+/** datasets/demo/ of this package (the same relative path from src/benchmarks/demo/ and dist/benchmarks/demo/). */
+export const DEMO_DIR = fileURLToPath(new URL('../../../datasets/demo/', import.meta.url));
 export const DEMO_DATASET_PATH = path.join(DEMO_DIR, 'demo.jsonl');
 
 const DEMO_OWNER = 'sera-eval';
@@ -183,7 +183,7 @@ export async function baseCommitOf(srcDir: string): Promise<string> {
   }
 }
 
-/** `npx tsx src/dataset/demo-repo.ts [--update]`: report stale shas (exit 1), or rewrite them. */
+/** `npx tsx src/benchmarks/demo/demo-repo.ts [--update]`: report stale shas (exit 1), or rewrite them. */
 async function main(argv: string[]): Promise<number> {
   const write = argv.includes('--update');
   const unknown = argv.filter((arg) => arg !== '--update');

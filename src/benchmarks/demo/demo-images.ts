@@ -7,10 +7,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { demoRepoSourceDir, materializeRepo } from '../dataset/demo-repo.js';
-import type { SweBenchInstance } from '../dataset/schema.js';
-import { imageNameFor } from '../benchmarks/swe-bench/image-names.js';
-import { InputError } from '../errors.js';
+import { demoRepoSourceDir, materializeRepo } from './demo-repo.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
+import { imageNameFor } from '../swe-bench/image-names.js';
+import { InputError } from '../../errors.js';
 
 export const DEMO_IMAGE_TEMPLATE = 'local';
 
@@ -24,7 +24,7 @@ export async function buildDemoImages(rows: readonly SweBenchInstance[], build: 
       if (sha !== row.base_commit) {
         throw new InputError(
           `${row.instance_id}: base_commit ${row.base_commit} does not match the materialized repository (${sha}); ` +
-            'run `npx tsx src/dataset/demo-repo.ts --update` after editing a demo repo',
+            'run `npx tsx src/benchmarks/demo/demo-repo.ts --update` after editing a demo repo',
         );
       }
       const image = imageNameFor(row, DEMO_IMAGE_TEMPLATE);
