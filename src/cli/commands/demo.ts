@@ -2,6 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
+import { seraScaffold } from '../../agents/sera/sera-scaffold.js';
+import { demoBenchmark } from '../../benchmarks/demo/demo.js';
+import { DockerHostSchema } from '../../environment/docker/docker-host.js';
+import { DEFAULT_REQUEST_TIMEOUT_S } from '../../model/model-client.js';
 import { startReplayServer } from '../../model/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../benchmarks/demo/demo-repo.js';
 import { loadDataset } from '../../dataset/index.js';
@@ -11,11 +17,48 @@ import { buildDemoImages, materializeDemoWorkspaces } from '../../benchmarks/dem
 import { demoReplayScript } from '../../benchmarks/demo/demo-replay.js';
 import { reportCommand } from '../../report/report-command.js';
 import { DOCKER_HOST_OPTION, runLayoutFor, sandboxFor } from '../grading-options.js';
-import { parseFlags } from '../flags.js';
+import { parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import type { Schedule } from './index.js';
-import { RunFlagsSchema, executeRun } from './run.js';
+import { executeRun, type RunFlags } from './run.js';
+
+const DemoFlagsSchema = z.object({
+  runId: z.string().optional(),
+  output: z.string().min(1),
+  sandbox: z.string().min(1),
+  concurrency: positiveInt,
+  evalWorkers: positiveInt,
+  dockerHost: DockerHostSchema.optional(),
+});
+type DemoFlags = z.infer<typeof DemoFlagsSchema>;
+
+/** What the demo runs: typed values, the same `run` would take from its flags. */
+function demoRunFlags(demo: DemoFlags): RunFlags {
+  return {
+    ...demo,
+    benchmark: demoBenchmark.name,
+    dataset: DEMO_DATASET_PATH,
+    skipUnsupported: false,
+    endpoint: [],
+    agent: seraScaffold.name,
+    // no key is sent to the local replay server, whatever OPENAI_API_KEY holds
+    apiKeyEnv: 'SERA_EVAL_DEMO_NO_KEY',
+    context: [{ name: '32k', tokens: 32 * 1024 }],
+    seeds: [1],
+    temperature: 0,
+    topP: 1,
+    maxSteps: DEFAULT_LIMITS.maxModelCalls,
+    requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
+    imageTemplate: 'local',
+    pull: 'never',
+    timeout: 300,
+    network: false,
+    memory: 2 * 1024 ** 3,
+    pids: 1024,
+    maxOutput: 8 * 1024 ** 2,
+  };
+}
 
 export function registerDemo(program: Command, io: CliIo, schedule: Schedule): void {
   program
@@ -35,32 +78,7 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
     .option(...DOCKER_HOST_OPTION)
     .action((opts: { runId?: string; output: string; sandbox: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
       schedule(async () => {
-        const flags = parseFlags(
-          RunFlagsSchema,
-          {
-            dataset: DEMO_DATASET_PATH,
-            endpoint: [],
-            apiKeyEnv: 'SERA_EVAL_DEMO_NO_KEY',
-            context: '32k',
-            seeds: '1',
-            temperature: '0',
-            topP: '1',
-            maxSteps: '115',
-            concurrency: opts.concurrency,
-            evalWorkers: opts.evalWorkers,
-            imageTemplate: 'local',
-            pull: 'never',
-            timeout: '300',
-            memory: '2g',
-            pids: '1024',
-            maxOutput: '8m',
-            output: opts.output,
-            sandbox: opts.sandbox,
-            ...(opts.runId ? { runId: opts.runId } : {}),
-            ...(opts.dockerHost ? { dockerHost: opts.dockerHost } : {}),
-          },
-          'demo',
-        );
+        const flags = demoRunFlags(parseFlags(DemoFlagsSchema, opts, 'demo'));
         const { runId, layout } = runLayoutFor(flags, 'demo');
         const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
         io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');

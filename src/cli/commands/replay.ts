@@ -1,13 +1,27 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { seraScaffold } from '../../agents/sera/sera-scaffold.js';
+import { DEFAULT_REQUEST_TIMEOUT_S } from '../../model/model-client.js';
 import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
 import { startReplayServer } from '../../model/replay-server.js';
 import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor, sharedCell, type RecordedRollout } from '../../pipeline/replay-trajectory.js';
-import { addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
-import { parseFlags } from '../flags.js';
+import { ContainerFlagsSchema, addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
+import { contextList, parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type CliIo } from '../io.js';
-import type { RunManifest } from '../../run-dir/schemas.js';
 import type { Schedule } from './index.js';
-import { RunFlagsSchema, executeRun } from './run.js';
+import { executeRun, type RunFlags } from './run.js';
+
+const ReplayFlagsSchema = ContainerFlagsSchema.extend({
+  dataset: z.string().min(1).optional(),
+  evalWorkers: positiveInt,
+});
+
+/** The sampling a trajectory recorded (snake_case, as sent). */
+const RecordedSamplingSchema = z.object({
+  temperature: z.number().default(0),
+  top_p: z.number().default(1),
+  max_tokens: z.number().int().positive().optional(),
+});
 
 /** No key is sent to the local replay server, whatever OPENAI_API_KEY holds. */
 const NO_API_KEY_ENV = 'SERA_EVAL_REPLAY_NO_KEY';
@@ -32,28 +46,28 @@ export function registerReplay(program: Command, io: CliIo, schedule: Schedule):
       for (const file of files) recorded.push(await readRecordedRollout(file));
       const { context, seed } = sharedCell(recorded);
       const manifest = recorded.find((r) => r.manifest !== null)?.manifest ?? null;
-      const recordedTemplate = typeof manifest?.['image_template'] === 'string' ? manifest['image_template'] : undefined;
-      const sampling = recorded[0]!.trajectory.sampling;
-      const flags = parseFlags(
-        RunFlagsSchema,
-        {
-          ...raw,
-          dataset: raw['dataset'] ?? manifest?.dataset.source,
-          benchmark: raw['benchmark'] ?? (typeof manifest?.['benchmark'] === 'string' ? manifest['benchmark'] : undefined),
-          imageTemplate: self.getOptionValueSource('imageTemplate') === 'default' ? (recordedTemplate ?? raw['imageTemplate']) : raw['imageTemplate'],
-          instances: recorded.map((r) => r.trajectory.instance_id).join(','),
-          endpoint: [],
-          apiKeyEnv: NO_API_KEY_ENV,
-          context,
-          seeds: seed,
-          temperature: String(sampling['temperature'] ?? 0),
-          topP: String(sampling['top_p'] ?? 1),
-          ...(typeof sampling['max_tokens'] === 'number' ? { maxTokens: String(sampling['max_tokens']) } : {}),
-          maxSteps: String(recordedMaxSteps(manifest) ?? DEFAULT_LIMITS.maxModelCalls),
-          concurrency: '1',
-        },
-        'replay',
-      );
+      const own = parseFlags(ReplayFlagsSchema, raw, 'replay');
+      const sampling = RecordedSamplingSchema.parse(recorded[0]!.trajectory.sampling);
+      const flags: RunFlags = {
+        ...own,
+        imageTemplate: self.getOptionValueSource('imageTemplate') === 'default' ? (manifest?.image_template ?? own.imageTemplate) : own.imageTemplate,
+        ...(own.dataset === undefined && manifest ? { dataset: manifest.dataset.source } : {}),
+        ...(manifest?.benchmark === undefined ? {} : { benchmark: manifest.benchmark }),
+        skipUnsupported: false,
+        instances: recorded.map((r) => r.trajectory.instance_id).join(','),
+        endpoint: [],
+        agent: seraScaffold.name,
+        apiKeyEnv: NO_API_KEY_ENV,
+        context: parseFlags(z.object({ context: contextList }), { context }, 'replay').context,
+        seeds: [Number(seed)],
+        temperature: sampling.temperature,
+        topP: sampling.top_p,
+        ...(sampling.max_tokens === undefined ? {} : { maxTokens: sampling.max_tokens }),
+        // the step limit the recording ran under, so a rollout that hit it hits it again
+        maxSteps: manifest?.limits?.max_steps ?? DEFAULT_LIMITS.maxModelCalls,
+        requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
+        concurrency: 1,
+      };
       const { runId, layout } = runLayoutFor(flags, 'replay');
       const replay = await startReplayServer(replayScriptFor(recorded, flags.context[0]!.tokens));
       try {
@@ -66,12 +80,4 @@ export function registerReplay(program: Command, io: CliIo, schedule: Schedule):
       return EXIT.ok;
     }),
   );
-}
-
-/** The step limit the recording ran under, so a rollout that hit it hits it again. */
-function recordedMaxSteps(manifest: RunManifest | null): number | undefined {
-  const limits = manifest?.['limits'];
-  if (typeof limits !== 'object' || limits === null) return undefined;
-  const maxSteps = (limits as Record<string, unknown>)['max_steps'];
-  return typeof maxSteps === 'number' ? maxSteps : undefined;
 }
