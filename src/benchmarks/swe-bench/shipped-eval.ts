@@ -13,7 +13,7 @@ import { repairedTestLists } from './specs/instance-repairs.js';
 import type { LogParserName } from './specs/test-spec.js';
 
 /** PARSER_REGISTRY's Python names (log_parsers/python.py), each an alias of one parser here. */
-export const SHIPPED_LOG_PARSERS: Readonly<Record<ShippedParserName, LogParserName>> = {
+const SHIPPED_LOG_PARSERS: Readonly<Record<ShippedParserName, LogParserName>> = {
   parse_log_pytest: 'parse_log_pytest',
   parse_log_pytest_options: 'parse_log_pytest_options',
   parse_log_django: 'parse_log_django',
@@ -87,6 +87,6 @@ function repairedLists(instance: Pick<SweBenchInstance, 'instance_id' | 'FAIL_TO
 }
 
 /** The row's own log_parser (5.x) when it has one, else its repo's. @throws UnknownTestSpecError */
-export function parserFor(instance: Pick<SweBenchInstance, 'repo' | 'version' | 'log_parser'>): LogParserName {
+function parserFor(instance: Pick<SweBenchInstance, 'repo' | 'version' | 'log_parser'>): LogParserName {
   return instance.log_parser === undefined ? findTestSpec(instance.repo, instance.version).parser : SHIPPED_LOG_PARSERS[instance.log_parser];
 }

@@ -1,7 +1,7 @@
 import type { TestSpec } from './specs/test-spec.js';
 
 /** File endings that are never test arguments (`csv` really has no dot in the official list). */
-export const NON_TEST_EXTS = ['.json', '.png', 'csv', '.txt', '.md', '.jpg', '.jpeg', '.pkl', '.yml', '.yaml', '.toml'];
+const NON_TEST_EXTS = ['.json', '.png', 'csv', '.txt', '.md', '.jpg', '.jpeg', '.pkl', '.yml', '.yaml', '.toml'];
 
 /**
  * SWE-bench v4.1.0 get_test_directives: every `diff --git a/.* b/(.*)` target of the test patch,

@@ -20,7 +20,7 @@ interface RepoFamily {
 }
 
 /** MAP_REPO_VERSION_TO_SPECS and MAP_REPO_TO_PARSER_PY of SWE-bench v4.1.0, for the Verified repos. */
-export const SWE_BENCH_REPOS: Readonly<Record<string, RepoFamily>> = {
+const SWE_BENCH_REPOS: Readonly<Record<string, RepoFamily>> = {
   'django/django': { parser: 'parse_log_django', versions: DJANGO_SPECS },
   'sympy/sympy': { parser: 'parse_log_sympy', versions: SYMPY_SPECS },
   'sphinx-doc/sphinx': { parser: 'parse_log_pytest_v2', versions: SPHINX_SPECS },

@@ -1,5 +1,5 @@
 /** The log parsers of SWE-bench v4.1.0 (`swebench/harness/log_parsers/python.py`), by their names there. */
-export const LOG_PARSER_NAMES = [
+const LOG_PARSER_NAMES = [
   'parse_log_django',
   'parse_log_sympy',
   'parse_log_pytest',
