@@ -85,7 +85,14 @@ export interface ChosenSandbox {
 
 /** The backend `--sandbox` names, configured from the container flags and `--sandbox-config`. */
 /** @param gradingWorkers grading containers at once, which share the cores when --cpus is not given */
-export async function sandboxFor(flags: ContainerFlags, runId: string, io: CliIo, gradingWorkers: number): Promise<ChosenSandbox> {
+export async function sandboxFor(
+  flags: ContainerFlags,
+  runId: string,
+  io: CliIo,
+  gradingWorkers: number,
+  /** Settings the calling command brings (the demo's workspaces), under what --sandbox-config says. */
+  fromCommand: object = {},
+): Promise<ChosenSandbox> {
   const factory: SandboxFactory<unknown> = sandboxes.get(flags.sandbox);
   const fromFlags = factory.fromContainerSettings?.({
     pull: flags.pull,
@@ -95,7 +102,7 @@ export async function sandboxFor(flags: ContainerFlags, runId: string, io: CliIo
     cpus: containerCpus(flags, gradingWorkers),
     ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
   }) ?? {};
-  const config = await pluginConfig('--sandbox-config', { kind: 'sandbox', ...factory }, fromFlags, flags.sandboxConfig);
+  const config = await pluginConfig('--sandbox-config', { kind: 'sandbox', ...factory }, { ...fromFlags, ...fromCommand }, flags.sandboxConfig);
   const provider = factory.create(runId, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
   return { name: factory.name, config, provider };
 }

@@ -82,22 +82,22 @@ export function registerDemo(program: Command, io: CliIo, schedule: Schedule): v
         const { runId, layout } = runLayoutFor(flags, 'demo');
         const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
         io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
+        // --sandbox local: the demo repos, materialized once, are the images it copies from
         const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
-        const sandbox = await sandboxFor(
-          workspaceRoot === null ? flags : { ...flags, sandboxConfig: JSON.stringify({ workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) }) },
-          runId,
-          io,
-          flags.evalWorkers,
-        );
-        if (sandbox.provider instanceof DockerSandboxProvider) {
-          const docker = sandbox.provider.client;
-          await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
-        }
-        const replay = await startReplayServer(await demoReplayScript(rows));
         try {
-          await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, sandbox, io, 'demo');
+          const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
+          const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers, workspaces);
+          if (sandbox.provider instanceof DockerSandboxProvider) {
+            const docker = sandbox.provider.client;
+            await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
+          }
+          const replay = await startReplayServer(await demoReplayScript(rows));
+          try {
+            await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, sandbox, io, 'demo');
+          } finally {
+            await replay.close();
+          }
         } finally {
-          await replay.close();
           if (workspaceRoot !== null) await rm(workspaceRoot, { recursive: true, force: true });
         }
         await reportCommand({ runDir: layout.root, format: 'table', dataset: DEMO_DATASET_PATH }, io);
