@@ -5,7 +5,7 @@
  * then find it by name. The Environment contract for a new sandbox is in `sera-eval/contract`.
  */
 export { main } from './cli/main.js';
-export type { CliIo } from './cli/io.js';
+export type { Io } from './io.js';
 export { EXIT } from './exit-codes.js';
 
 export { runBenchmark, type BenchmarkOptions, type BenchmarkDeps, type ContextPlan } from './pipeline/benchmark-run.js';

@@ -11,7 +11,7 @@ import { sandboxes } from '../environment/sandboxes.js';
 import { RunLayout } from '../run-dir/layout.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
-import type { CliIo } from './io.js';
+import type { Io } from './io.js';
 import { pluginConfig } from './plugin-config.js';
 import { pullProgressPrinter } from './pull-progress.js';
 
@@ -88,7 +88,7 @@ export interface ChosenSandbox {
 export async function sandboxFor(
   flags: ContainerFlags,
   runId: string,
-  io: CliIo,
+  io: Io,
   gradingWorkers: number,
   /** Settings the calling command brings (the demo's workspaces), under what --sandbox-config says. */
   fromCommand: object = {},

@@ -10,10 +10,10 @@ import { Command, CommanderError } from 'commander';
 import { HarnessError, InputError, InterruptedError, errorMessage } from '../errors.js';
 import { exitCodeHelp } from '../exit-codes.js';
 import { harnessVersions } from '../pipeline/versions.js';
-import { EXIT, processIo, type CliIo } from './io.js';
+import { EXIT, processIo, type Io } from './io.js';
 import { registerCommands } from './commands/index.js';
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const program = new Command('sera-eval')
     .description(
       'Benchmark coding-agent checkpoints on SWE-bench Verified: run the SERA agent against a vLLM endpoint in each ' +
@@ -47,7 +47,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-function exitCodeFor(err: unknown, io: CliIo): number {
+function exitCodeFor(err: unknown, io: Io): number {
   if (err instanceof CommanderError) {
     // help and version are "errors" to commander; everything else is a usage error
     return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;

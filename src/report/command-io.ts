@@ -1,29 +1,21 @@
 /** What report commands write to, so the CLI and tests can hand in their own streams (STYLE.md §9). */
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import type { Io } from '../io.js';
 import { EXIT } from '../exit-codes.js';
 
-export interface WritableLike {
-  write(chunk: string): unknown;
-}
-
-export interface CommandIo {
-  stdout: WritableLike;
-  /** Warnings and input errors; defaults to process.stderr. */
-  stderr?: WritableLike;
-}
 
 export const EXIT_OK = EXIT.ok;
 export const EXIT_GATE_FAILED = EXIT.gateFailed;
 export const EXIT_BAD_INPUT = EXIT.badInput;
 
 /** Run a command body; bad input is reported on stderr and becomes exit code 2, anything else propagates. */
-export async function withInputErrors(io: CommandIo, body: () => Promise<number>): Promise<number> {
+export async function withInputErrors(io: Io, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
     if (err instanceof InputError) {
-      (io.stderr ?? process.stderr).write(`error: ${err.message}\n`);
+      io.stderr.write(`error: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }
     throw err;

@@ -1,6 +1,7 @@
 /** `sera-eval compare RUN_A RUN_B [--format table|markdown|json]`; each side is a run directory or its report.json. */
 import { z } from 'zod';
-import { parseArgs, withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
+import { parseArgs, withInputErrors, EXIT_OK } from './command-io.js';
+import type { Io } from '../io.js';
 import { InputError } from '../errors.js';
 import { compareRuns } from './compare.js';
 import { DEFAULT_MAX_INFRA, measurementProblems } from './measurement.js';
@@ -14,7 +15,7 @@ export const CompareArgsSchema = z.object({
 });
 export type CompareArgs = z.input<typeof CompareArgsSchema>;
 
-export async function compareCommand(args: CompareArgs, io: CommandIo): Promise<number> {
+export async function compareCommand(args: CompareArgs, io: Io): Promise<number> {
   return withInputErrors(io, async () => {
     const { a, b, format } = parseArgs(CompareArgsSchema, args, 'compare');
     const [runA, runB] = await Promise.all([loadRunSource(a), loadRunSource(b)]);

@@ -19,7 +19,8 @@ import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../run-dir/atomic-write.js';
 import { NO_DIMENSION, RunLayout } from '../run-dir/layout.js';
 import { buildSummary } from './build-summary.js';
-import { EXIT_OK, parseArgs, withInputErrors, type CommandIo } from './command-io.js';
+import { EXIT_OK, parseArgs, withInputErrors } from './command-io.js';
+import type { Io } from '../io.js';
 import { loadRun, type RunData } from './load-run.js';
 import { ALL_REPOS, formatRate, repoRates } from './rates.js';
 import { cellVerdicts } from './verdicts.js';
@@ -110,7 +111,7 @@ function hfEntry(run: RunData, context: string, options: z.output<typeof ExportA
   return `${lines.join('\n')}\n`;
 }
 
-export async function exportCommand(args: ExportArgs, io: CommandIo): Promise<number> {
+export async function exportCommand(args: ExportArgs, io: Io): Promise<number> {
   return withInputErrors(io, async () => {
     const options = parseArgs(ExportArgsSchema, args, 'export');
     const run = await loadRun(options.runDir);

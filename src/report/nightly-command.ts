@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../run-dir/atomic-write.js';
-import { EXIT_GATE_FAILED, EXIT_OK, parseArgs, withInputErrors, type CommandIo } from './command-io.js';
+import { EXIT_GATE_FAILED, EXIT_OK, parseArgs, withInputErrors } from './command-io.js';
+import type { Io } from '../io.js';
 import { compareRuns } from './compare.js';
 import { DEFAULT_ALPHA } from './gate-decision.js';
 import { DEFAULT_MAX_INFRA, gradedInstances, measurementProblems } from './measurement.js';
@@ -47,7 +48,7 @@ function historyEntry(current: RunSource, baseline: RunSource, gate: GateResult,
   };
 }
 
-export async function nightlyCommand(args: NightlyArgs, io: CommandIo): Promise<number> {
+export async function nightlyCommand(args: NightlyArgs, io: Io): Promise<number> {
   return withInputErrors(io, async () => {
     const options = parseArgs(NightlyArgsSchema, args, 'nightly');
     const [baseline, current] = await Promise.all([loadRunSource(options.baseline), loadRunSource(options.current)]);

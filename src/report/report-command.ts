@@ -2,7 +2,8 @@
 import { once } from 'node:events';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { parseArgs, withInputErrors, EXIT_OK, type CommandIo } from './command-io.js';
+import { parseArgs, withInputErrors, EXIT_OK } from './command-io.js';
+import type { Io } from '../io.js';
 import { failingTestOutputs, loadRun } from './load-run.js';
 import { readHistory } from './nightly-history.js';
 import { writeHtmlDirectory, writeHtmlPage } from './render-html.js';
@@ -21,7 +22,7 @@ export const ReportArgsSchema = z.object({
 });
 export type ReportArgs = z.input<typeof ReportArgsSchema>;
 
-export async function reportCommand(args: ReportArgs, io: CommandIo): Promise<number> {
+export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
   return withInputErrors(io, async () => {
     const { runDir, format, dataset, history, outDir } = parseArgs(ReportArgsSchema, args, 'report');
     if (outDir !== undefined && format !== 'html') throw new InputError(`--out-dir ${outDir}: only with --format html; ${format} goes to stdout`);
@@ -40,7 +41,7 @@ export async function reportCommand(args: ReportArgs, io: CommandIo): Promise<nu
 }
 
 /** A stream that says it is full (process.stdout into a slow pipe) is waited on, so a large page is never buffered whole. */
-async function writeWithBackpressure(io: CommandIo, text: string): Promise<void> {
-  const stream = io.stdout as CommandIo['stdout'] & Partial<NodeJS.EventEmitter>;
+async function writeWithBackpressure(io: Io, text: string): Promise<void> {
+  const stream = io.stdout as Io['stdout'] & Partial<NodeJS.EventEmitter>;
   if (io.stdout.write(text) === false && typeof stream.once === 'function') await once(stream as NodeJS.EventEmitter, 'drain');
 }

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const historyFile = path.join(dir, 'history.jsonl');
   await writeFile(historyFile, history.map((h) => JSON.stringify(h)).join('\n'));
   let html = '';
-  const code = await reportCommand({ runDir, format: 'html', history: historyFile }, { stdout: { write: (s: string) => (html += s) } });
+  const code = await reportCommand({ runDir, format: 'html', history: historyFile }, { stdout: { write: (s: string) => (html += s) }, stderr: process.stderr });
   expect(code).toBe(0);
   htmlFile = path.join(dir, 'report.html');
   await writeFile(htmlFile, html);

@@ -18,7 +18,7 @@ import { demoReplayScript } from '../../benchmarks/demo/demo-replay.js';
 import { reportCommand } from '../../report/report-command.js';
 import { DOCKER_HOST_OPTION, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { parseFlags, positiveInt } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import type { Schedule } from './index.js';
 import { executeRun, type RunFlags } from './run.js';
@@ -60,7 +60,7 @@ function demoRunFlags(demo: DemoFlags): RunFlags {
   };
 }
 
-export function registerDemo(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerDemo(program: Command, io: Io, schedule: Schedule): void {
   program
     .command('demo')
     .summary('the whole pipeline with nothing but Docker: demo repos, a replay model, grading, the report')

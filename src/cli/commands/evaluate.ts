@@ -9,7 +9,7 @@ import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { renderSummaryLine } from '../summary-line.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
-import type { CliIo } from '../io.js';
+import type { Io } from '../io.js';
 import { EXIT } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
@@ -25,7 +25,7 @@ export const EvaluateFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSch
 });
 export type EvaluateFlags = z.infer<typeof EvaluateFlagsSchema>;
 
-export function registerEvaluate(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerEvaluate(program: Command, io: Io, schedule: Schedule): void {
   const command = program
     .command('evaluate')
     .summary('grade predictions in per-instance containers, like the official SWE-bench harness')
@@ -66,7 +66,7 @@ export interface EvaluateScope {
 }
 
 /** The body of `evaluate`, shared with `work`. */
-export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, sandbox: ChosenSandbox, io: CliIo, scope: EvaluateScope): Promise<Summary> {
+export async function executeEvaluate(flags: EvaluateFlags, layout: RunLayout, sandbox: ChosenSandbox, io: Io, scope: EvaluateScope): Promise<Summary> {
   io.stderr.write(`sera-eval evaluate: ${scope.predictions.length} predictions over ${scope.instances.length} instances → ${layout.root}\n`);
   const removeHandlers = sandbox.provider.installCleanup({ reraise: false });
   const interrupt = onInterrupt((m) => io.stderr.write(`${m}\n`));

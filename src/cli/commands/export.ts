@@ -1,10 +1,10 @@
 /** `export`: thin wiring over src/report/export-command.ts. */
 import type { Command } from 'commander';
 import { exportCommand } from '../../report/export-command.js';
-import type { CliIo } from '../io.js';
+import type { Io } from '../io.js';
 import type { Schedule } from './index.js';
 
-export function registerExport(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerExport(program: Command, io: Io, schedule: Schedule): void {
   program
     .command('export')
     .summary('write a run as the official SWE-bench log layout or a Hugging Face .eval_results entry')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIo } from '../io.js';
+import type { Io } from '../io.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
@@ -15,7 +15,7 @@ import { registerWork } from './work.js';
 /** A command's action hands its work here; main awaits it and turns the result into the exit code. */
 export type Schedule = (run: () => Promise<number>) => void;
 
-export function registerCommands(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerCommands(program: Command, io: Io, schedule: Schedule): void {
   registerRun(program, io, schedule);
   registerEvaluate(program, io, schedule);
   registerReportCommands(program, io, schedule);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { indexedJobManifest } from '../../pipeline/shards-k8s-job.js';
 import { readShardPlan } from '../../pipeline/shards-plan.js';
 import { parseFlags, positiveInt } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import type { Schedule } from './index.js';
 
 const K8sJobFlagsSchema = z.object({
@@ -25,7 +25,7 @@ const K8sJobFlagsSchema = z.object({
 });
 
 /** Adds `job` to the `k8s` command group. */
-export function registerK8sJob(k8s: Command, io: CliIo, schedule: Schedule): void {
+export function registerK8sJob(k8s: Command, io: Io, schedule: Schedule): void {
   k8s
     .command('job')
     .summary('print an Indexed Job that runs one `sera-eval work` pod per shard of a planned run')

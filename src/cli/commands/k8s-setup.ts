@@ -5,13 +5,13 @@ import { KubernetesSandboxConfigSchema } from '../../environment/kubernetes/kube
 import { loadKubeConfig } from '../../environment/kubernetes/kubernetes-sandbox.js';
 import { NETWORK_POLICY_FILE, createNetworkPolicy, denyAllNetworkPolicy } from '../../environment/kubernetes/network-policy.js';
 import { parseFlags } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import type { Schedule } from './index.js';
 
 const K8sSetupFlagsSchema = KubernetesSandboxConfigSchema.pick({ namespace: true, kubeconfig: true, context: true });
 
 /** Adds `setup` to the `k8s` command group: what a namespace needs before `--sandbox kubernetes`. */
-export function registerK8sSetup(k8s: Command, io: CliIo, schedule: Schedule): void {
+export function registerK8sSetup(k8s: Command, io: Io, schedule: Schedule): void {
   k8s
     .command('setup')
     .summary('create the deny-all NetworkPolicy that keeps sandbox pods off the network')

@@ -12,7 +12,7 @@ import { ShardLayout, plannedCellIds, shardDir, type PlannedCell } from '../../r
 import type { Prediction } from '../../run-dir/schemas.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { runLayoutFor } from '../grading-options.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import { selectInstances, type Selection } from '../selection.js';
 import { EvaluateFlagsSchema, evaluateManifestFields } from './evaluate.js';
 import type { Schedule } from './index.js';
@@ -20,7 +20,7 @@ import { RunFlagsSchema, addRunOptions, connectContexts, preflightContexts, runM
 
 const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() });
 
-export function registerPlan(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerPlan(program: Command, io: Io, schedule: Schedule): void {
   const command = program
     .command('plan')
     .summary('split a run into N shards in a shared run directory, for `work` processes (Indexed Job, Slurm array)')
@@ -93,7 +93,7 @@ interface PlannedRun {
   predictions?: Prediction[];
 }
 
-async function planRollouts(raw: Record<string, unknown>, io: CliIo): Promise<PlannedRun> {
+async function planRollouts(raw: Record<string, unknown>, io: Io): Promise<PlannedRun> {
   const flags = parseFlags(RunFlagsSchema, raw, 'plan');
   refuseUrlCredentials([...(flags.baseUrl ? [flags.baseUrl] : []), ...flags.endpoint.map((e) => e.slice(e.indexOf('=') + 1))]);
   if (raw.workers !== undefined) throw new InputError('sera-eval plan: --workers is for --predictions; rollout workers use --eval-workers');

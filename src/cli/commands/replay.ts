@@ -7,7 +7,7 @@ import { startReplayServer } from '../../model/replay-server.js';
 import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor, sharedCell, type RecordedRollout } from '../../pipeline/replay-trajectory.js';
 import { ContainerFlagsSchema, addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { contextList, parseFlags, positiveInt } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import type { Schedule } from './index.js';
 import { executeRun, type RunFlags } from './run.js';
 
@@ -26,7 +26,7 @@ const RecordedSamplingSchema = z.object({
 /** No key is sent to the local replay server, whatever OPENAI_API_KEY holds. */
 const NO_API_KEY_ENV = 'SERA_EVAL_REPLAY_NO_KEY';
 
-export function registerReplay(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerReplay(program: Command, io: Io, schedule: Schedule): void {
   const command = program
     .command('replay')
     .summary("re-run recorded trajectories against fresh containers and compare the patches")

@@ -4,10 +4,10 @@ import { compareCommand } from '../../report/compare-command.js';
 import { nightlyCommand } from '../../report/nightly-command.js';
 import { reportCommand } from '../../report/report-command.js';
 import { describeIncompleteShards, readShardStatus } from '../../report/shard-status.js';
-import type { CliIo } from '../io.js';
+import type { Io } from '../io.js';
 import type { Schedule } from './index.js';
 
-export function registerReportCommands(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerReportCommands(program: Command, io: Io, schedule: Schedule): void {
   program
     .command('report')
     .summary('resolve rates per repository × context (mean ± std over seeds), exit statuses, patch recall')
@@ -57,7 +57,7 @@ export function registerReportCommands(program: Command, io: CliIo, schedule: Sc
 }
 
 /** A sharded run read before all its workers finished: say which shards, on stderr, and go on. */
-async function warnIncompleteShards(paths: readonly string[], io: CliIo): Promise<void> {
+async function warnIncompleteShards(paths: readonly string[], io: Io): Promise<void> {
   for (const p of paths) {
     const status = await readShardStatus(p).catch(() => null); // a broken plan is reported by the command itself
     const note = status && describeIncompleteShards(p, status);

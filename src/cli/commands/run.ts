@@ -17,7 +17,7 @@ import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
 import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextLength } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import { pluginConfig } from '../plugin-config.js';
 import { renderSummaryLine } from '../summary-line.js';
@@ -67,7 +67,7 @@ export function addRunOptions(command: Command): Command {
   return addContainerOptions(command);
 }
 
-export function registerRun(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerRun(program: Command, io: Io, schedule: Schedule): void {
   const command = program
     .command('run')
     .summary('roll out the SERA agent against a vLLM endpoint and grade every patch')
@@ -101,7 +101,7 @@ export async function executeRun(
   runId: string,
   layout: RunLayout,
   sandbox: ChosenSandbox,
-  io: CliIo,
+  io: Io,
   command: 'run' | 'demo' = 'run',
   scope?: RunScope,
 ): Promise<Summary> {
@@ -144,7 +144,7 @@ export async function executeRun(
 }
 
 /** One request with SERA's tools per endpoint: a server without tool calling stops here (exit 3). */
-export async function preflightContexts(flags: RunFlags, contexts: readonly ContextPlan[], io: CliIo, command: string): Promise<void> {
+export async function preflightContexts(flags: RunFlags, contexts: readonly ContextPlan[], io: Io, command: string): Promise<void> {
   const warnings = await preflightEndpoints(contexts.map((c) => ({ client: c.client, label: withoutCredentials(endpointFor(flags, c)) })));
   for (const warning of warnings) io.stderr.write(`sera-eval ${command}: warning: ${warning}\n`);
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readShardPlan } from '../../pipeline/shards-plan.js';
 import { slurmArrayScript } from '../../pipeline/shards-slurm-array.js';
 import { parseFlags, positiveInt } from '../flags.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import type { Schedule } from './index.js';
 
 const SlurmArrayFlagsSchema = z.object({
@@ -19,7 +19,7 @@ const SlurmArrayFlagsSchema = z.object({
 });
 
 /** Adds `array` to the `slurm` command group. */
-export function registerSlurmArray(slurm: Command, io: CliIo, schedule: Schedule): void {
+export function registerSlurmArray(slurm: Command, io: Io, schedule: Schedule): void {
   slurm
     .command('array')
     .summary('print an sbatch script: one array task per shard of a planned run, P at a time')

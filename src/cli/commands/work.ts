@@ -12,7 +12,7 @@ import { PredictionSchema } from '../../run-dir/schemas.js';
 import { ShardLayout, plannedCellIds, plannedInstancesFile } from '../../run-dir/shard-files.js';
 import { ShardSchema, parseFlags } from '../flags.js';
 import { containerCpus, sandboxFor } from '../grading-options.js';
-import { EXIT, type CliIo } from '../io.js';
+import { EXIT, type Io } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
 import { EvaluateFlagsSchema, executeEvaluate } from './evaluate.js';
@@ -21,7 +21,7 @@ import { RunFlagsSchema, executeRun } from './run.js';
 
 const WorkFlagsSchema = z.object({ shard: ShardSchema.optional(), shardFromEnv: z.boolean().default(false) });
 
-export function registerWork(program: Command, io: CliIo, schedule: Schedule): void {
+export function registerWork(program: Command, io: Io, schedule: Schedule): void {
   program
     .command('work')
     .summary('roll out and grade one shard of a planned run (one array task of an Indexed Job or Slurm array)')
