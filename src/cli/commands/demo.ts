@@ -20,7 +20,7 @@ import { DOCKER_HOST_OPTION, runLayoutFor, sandboxFor } from '../grading-options
 import { parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 import { executeRun, type RunFlags } from './run.js';
 
 const DemoFlagsSchema = z.object({

@@ -17,7 +17,7 @@ import type { ManifestFields } from '../../pipeline/manifest.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
 import type { Prediction } from '../../run-dir/schemas.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 export const EvaluateFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.shape).extend({
   predictions: z.string().min(1, 'expected a predictions file, gold or empty'),

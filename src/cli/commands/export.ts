@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { exportCommand } from '../../report/export-command.js';
 import type { Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 export function registerExport(program: Command, io: Io, schedule: Schedule): void {
   program

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import type { Schedule } from '../schedule.js';
 import { registerDemo } from './demo.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerExport } from './export.js';
@@ -11,9 +12,6 @@ import { registerReportCommands } from './report-commands.js';
 import { registerRun } from './run.js';
 import { registerSlurmArray } from './slurm-array.js';
 import { registerWork } from './work.js';
-
-/** A command's action hands its work here; main awaits it and turns the result into the exit code. */
-export type Schedule = (run: () => Promise<number>) => void;
 
 export function registerCommands(program: Command, io: Io, schedule: Schedule): void {
   registerRun(program, io, schedule);

@@ -5,7 +5,7 @@ import { indexedJobManifest } from '../../pipeline/shards-k8s-job.js';
 import { readShardPlan } from '../../pipeline/shards-plan.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 const K8sJobFlagsSchema = z.object({
   parallelism: positiveInt,

@@ -6,7 +6,7 @@ import { loadKubeConfig } from '../../environment/kubernetes/kubernetes-sandbox.
 import { NETWORK_POLICY_FILE, createNetworkPolicy, denyAllNetworkPolicy } from '../../environment/kubernetes/network-policy.js';
 import { parseFlags } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 const K8sSetupFlagsSchema = KubernetesSandboxConfigSchema.pick({ namespace: true, kubeconfig: true, context: true });
 

@@ -15,7 +15,7 @@ import { runLayoutFor } from '../grading-options.js';
 import { EXIT, type Io } from '../io.js';
 import { selectInstances, type Selection } from '../selection.js';
 import { EvaluateFlagsSchema, evaluateManifestFields } from './evaluate.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 import { RunFlagsSchema, addRunOptions, connectContexts, preflightContexts, runManifestFields } from './run.js';
 
 const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() });

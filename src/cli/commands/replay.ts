@@ -8,7 +8,7 @@ import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor,
 import { ContainerFlagsSchema, addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
 import { contextList, parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 import { executeRun, type RunFlags } from './run.js';
 
 const ReplayFlagsSchema = ContainerFlagsSchema.extend({

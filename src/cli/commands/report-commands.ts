@@ -5,7 +5,7 @@ import { nightlyCommand } from '../../report/nightly-command.js';
 import { reportCommand } from '../../report/report-command.js';
 import { describeIncompleteShards, readShardStatus } from '../../report/shard-status.js';
 import type { Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 export function registerReportCommands(program: Command, io: Io, schedule: Schedule): void {
   program

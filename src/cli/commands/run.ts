@@ -21,7 +21,7 @@ import { EXIT, type Io } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
 import { pluginConfig } from '../plugin-config.js';
 import { renderSummaryLine } from '../summary-line.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 export const RunFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.shape).extend({
   baseUrl: z.string().url('expected the server URL, e.g. http://localhost:8000/v1').optional(),

@@ -5,7 +5,7 @@ import { readShardPlan } from '../../pipeline/shards-plan.js';
 import { slurmArrayScript } from '../../pipeline/shards-slurm-array.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 
 const SlurmArrayFlagsSchema = z.object({
   parallel: positiveInt,

@@ -16,7 +16,7 @@ import { EXIT, type Io } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
 import { EvaluateFlagsSchema, executeEvaluate } from './evaluate.js';
-import type { Schedule } from './index.js';
+import type { Schedule } from '../schedule.js';
 import { RunFlagsSchema, executeRun } from './run.js';
 
 const WorkFlagsSchema = z.object({ shard: ShardSchema.optional(), shardFromEnv: z.boolean().default(false) });
