@@ -7,14 +7,13 @@
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
+import { awaitProcessEnd } from '../await-process-end.js';
 import { CappedOutput } from './capped-output.js';
 
 /** Exit status of coreutils `timeout` when the time ran out and SIGTERM sufficed. */
 const TIMEOUT_EXIT = 124;
 /** 128 + SIGKILL: `timeout -k` had to kill, or the kernel's OOM killer did. */
 export const SIGKILL_EXIT = 137;
-/** Give up listening this long after the in-container timeout should have fired. */
-const HOST_GRACE_MS = 30_000;
 
 export interface ExecProcessOptions {
   timeoutS?: number;
@@ -56,26 +55,7 @@ export async function execProcess(container: Dockerode.Container, argv: string[]
   container.modem.demuxStream(stream, sink(output), sink(stderr ?? output));
 
   const started = Date.now();
-  let hostTimedOut = false;
-  await new Promise<void>((resolve) => {
-    const finish = (): void => {
-      clearTimeout(guard);
-      options.signal?.removeEventListener('abort', finish);
-      stream.destroy();
-      resolve();
-    };
-    const guard =
-      options.timeoutS === undefined
-        ? undefined
-        : setTimeout(() => {
-            hostTimedOut = true;
-            finish();
-          }, options.timeoutS * 1000 + HOST_GRACE_MS);
-    stream.on('end', finish);
-    stream.on('close', finish);
-    stream.on('error', finish);
-    options.signal?.addEventListener('abort', finish, { once: true });
-  });
+  const hostTimedOut = await awaitProcessEnd(stream, () => stream.destroy(), options);
 
   const exitCode = options.signal?.aborted ? -1 : await exitCodeOf(exec);
   const ranOutOfTime = options.timeoutS !== undefined && Date.now() - started >= options.timeoutS * 1000;

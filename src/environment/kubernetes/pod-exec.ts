@@ -7,12 +7,11 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { awaitProcessEnd } from '../await-process-end.js';
 import { CappedOutput } from '../docker/capped-output.js';
 
 const TIMEOUT_EXIT = 124;
 export const SIGKILL_EXIT = 137;
-/** Stop listening this long after the in-pod timeout should have fired. */
-const HOST_GRACE_MS = 30_000;
 /** The subprotocol whose CLOSE frame ends stdin without ending the whole stream. */
 const V5_PROTOCOL = 'v5.channel.k8s.io';
 
@@ -68,7 +67,6 @@ export async function execInPod(target: PodTarget, argv: string[], options: PodE
   const stdin = options.stdin ? new PassThrough() : null;
   let status: V1Status | undefined;
   const started = Date.now();
-  let hostTimedOut = false;
   const socket = await new Exec(target.kubeConfig).exec(
     target.namespace,
     target.pod,
@@ -86,24 +84,7 @@ export async function execInPod(target: PodTarget, argv: string[], options: PodE
     // caller's payload must then end itself (a tar archive does).
     if (socket.protocol === V5_PROTOCOL) stdin.end();
   }
-  await new Promise<void>((resolve) => {
-    const finish = (): void => {
-      clearTimeout(guard);
-      options.signal?.removeEventListener('abort', finish);
-      socket.close();
-      resolve();
-    };
-    const guard =
-      options.timeoutS === undefined
-        ? undefined
-        : setTimeout(() => {
-            hostTimedOut = true;
-            finish();
-          }, options.timeoutS * 1000 + HOST_GRACE_MS);
-    socket.on('close', finish);
-    socket.on('error', finish);
-    options.signal?.addEventListener('abort', finish, { once: true });
-  });
+  const hostTimedOut = await awaitProcessEnd(socket, () => socket.close(), options);
   if (hostTimedOut) return { output, stderr, exitCode: -1, timedOut: true };
   if (options.signal?.aborted) return { output, stderr, exitCode: -1, timedOut: false };
   if (!status) throw new PodExecError(`the exec stream of ${target.pod} closed without an exit status`);
