@@ -81,6 +81,8 @@ export interface ChosenSandbox {
   /** The validated config, as recorded in run.json. */
   config: unknown;
   provider: SandboxProvider;
+  /** What the provider says about where it runs (SandboxProvider.describe), recorded in run.json. */
+  facts?: Record<string, string>;
 }
 
 /** The backend `--sandbox` names, configured from the container flags and `--sandbox-config`. */
@@ -93,6 +95,21 @@ export async function sandboxFor(
   /** Settings the calling command brings (the demo's workspaces), under what --sandbox-config says. */
   fromCommand: object = {},
 ): Promise<ChosenSandbox> {
+  const { factory, config } = await sandboxSettings(flags, gradingWorkers, fromCommand);
+  const provider = factory.create(runId, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
+  const facts = await provider.describe?.();
+  return { name: factory.name, config, provider, ...(facts ? { facts } : {}) };
+}
+
+/**
+ * The chosen backend and its validated config, without making the provider: `plan` checks the
+ * settings its workers will use (exit 2 naming the field) where the workers' cluster may not be reachable.
+ */
+export async function sandboxSettings(
+  flags: ContainerFlags,
+  gradingWorkers: number,
+  fromCommand: object = {},
+): Promise<{ factory: SandboxFactory<unknown>; config: unknown }> {
   const factory: SandboxFactory<unknown> = sandboxes.get(flags.sandbox);
   const fromFlags = factory.fromContainerSettings?.({
     pull: flags.pull,
@@ -103,6 +120,10 @@ export async function sandboxFor(
     ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
   }) ?? {};
   const config = await pluginConfig('--sandbox-config', { kind: 'sandbox', ...factory }, { ...fromFlags, ...fromCommand }, flags.sandboxConfig);
-  const provider = factory.create(runId, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
-  return { name: factory.name, config, provider };
+  return { factory, config };
+}
+
+/** What run.json records of the sandbox: its name, validated config, and the provider's facts. */
+export function sandboxManifest(sandbox: ChosenSandbox): { name: string; config: unknown; facts?: Record<string, string> } {
+  return { name: sandbox.name, config: sandbox.config, ...(sandbox.facts ? { facts: sandbox.facts } : {}) };
 }

@@ -51,4 +51,9 @@ export interface SandboxProvider {
    * uninstaller. With `reraise: false` the caller turns the signal into its own exit (130).
    */
   installCleanup(options: { reraise: boolean }): () => void;
+  /**
+   * Facts about where the sandboxes run that run.json records next to the config (e.g. whether the
+   * deny-all NetworkPolicy the pods rely on is present). Never throws: an unknown is said as such.
+   */
+  describe?(): Promise<Record<string, string>>;
 }

@@ -251,7 +251,11 @@ export const RunManifestSchema = z
     contexts: z.array(z.string()),
     seeds: z.array(z.string()),
     agent: z.object({ name: z.string(), config: z.unknown() }).strict().optional().describe('the agent scaffold and its settings'),
-    sandbox: z.object({ name: z.string(), config: z.unknown() }).strict().optional().describe('where containers ran'),
+    sandbox: z
+      .object({ name: z.string(), config: z.unknown(), facts: z.record(z.string(), z.string()).optional().describe('what the sandbox said of where it ran (SandboxProvider.describe)') })
+      .strict()
+      .optional()
+      .describe('where containers ran'),
     predictions: z.string().optional().describe('evaluate: the predictions file graded'),
     endpoints: z.record(z.string(), ManifestEndpointSchema).optional(),
     sampling: z.object({ temperature: z.number(), top_p: z.number(), max_tokens: z.number().int().nullable() }).strict().optional(),

@@ -7,7 +7,7 @@ import { onInterrupt } from '../../pipeline/interrupt.js';
 import { collectRunCard } from '../../pipeline/run-card.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { renderSummaryLine } from '../summary-line.js';
-import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, sandboxManifest, type ChosenSandbox } from '../grading-options.js';
 import { defaultWorkers, parseFlags, positiveInt } from '../flags.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../io.js';
@@ -49,7 +49,7 @@ export function registerEvaluate(program: Command, io: Io, schedule: Schedule): 
       const summary = await executeEvaluate(flags, layout, sandbox, io, {
         instances: selection.instances,
         predictions,
-        manifest: { ...(await evaluateManifestFields(flags, runId, selection, predictions)), sandbox: { name: sandbox.name, config: sandbox.config } },
+        manifest: { ...(await evaluateManifestFields(flags, runId, selection, predictions)), sandbox: sandboxManifest(sandbox) },
       });
       io.stdout.write(renderSummaryLine(summary, layout.root));
       return EXIT.ok;

@@ -11,7 +11,7 @@ import { acquireRunLock } from '../../run-dir/run-lock.js';
 import { ShardLayout, plannedCellIds, shardDir, type PlannedCell } from '../../run-dir/shard-files.js';
 import type { Prediction } from '../../run-dir/schemas.js';
 import { parseFlags, positiveInt } from '../flags.js';
-import { runLayoutFor } from '../grading-options.js';
+import { runLayoutFor, sandboxSettings } from '../grading-options.js';
 import { EXIT, type Io } from '../io.js';
 import { selectInstances, type Selection } from '../selection.js';
 import { EvaluateFlagsSchema, evaluateManifestFields } from './evaluate.js';
@@ -97,6 +97,7 @@ async function planRollouts(raw: Record<string, unknown>, io: Io): Promise<Plann
   const flags = parseFlags(RunFlagsSchema, raw, 'plan');
   refuseUrlCredentials([...(flags.baseUrl ? [flags.baseUrl] : []), ...flags.endpoint.map((e) => e.slice(e.indexOf('=') + 1))]);
   if (raw.workers !== undefined) throw new InputError('sera-eval plan: --workers is for --predictions; rollout workers use --eval-workers');
+  await sandboxSettings(flags, flags.evalWorkers);
   const selection = await selectInstances(flags);
   // the endpoints are checked now (reachable, long enough for each context) rather than by N workers at once
   const apiKey = process.env[flags.apiKeyEnv];
@@ -113,6 +114,7 @@ async function planEvaluation(raw: Record<string, unknown>): Promise<PlannedRun>
     throw new InputError('sera-eval plan: --base-url, --endpoint and --model are for rollouts; with --predictions nothing is rolled out');
   }
   const flags = parseFlags(EvaluateFlagsSchema, raw, 'plan');
+  await sandboxSettings(flags, flags.workers);
   const selection = await selectInstances(flags);
   const predictions = await loadPredictions(flags.predictions, selection.instances);
   const { runId, layout } = runLayoutFor(flags, 'evaluate');

@@ -15,7 +15,7 @@ import { onInterrupt } from '../../pipeline/interrupt.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import type { Summary } from '../../report/summary-schema.js';
 import type { RunLayout } from '../../run-dir/layout.js';
-import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, type ChosenSandbox } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, containerCpus, runLayoutFor, sandboxFor, sandboxManifest, type ChosenSandbox } from '../grading-options.js';
 import { contextList, defaultWorkers, parseFlags, positiveInt, seedList, type ContextLength } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectInstances, type Selection } from '../selection.js';
@@ -121,7 +121,7 @@ export async function executeRun(
     return await runBenchmark(
       {
         layout,
-        manifest: scope?.manifest ?? { ...(await runManifestFields(flags, runId, command, selection!, contexts, apiKey)), sandbox: { name: sandbox.name, config: sandbox.config } },
+        manifest: scope?.manifest ?? { ...(await runManifestFields(flags, runId, command, selection!, contexts, apiKey)), sandbox: sandboxManifest(sandbox) },
         instances,
         benchmark: benchmarkFor(flags.benchmark, flags.dataset),
         skipUnsupported: flags.skipUnsupported,

@@ -11,7 +11,7 @@ import { RunLayout } from '../../run-dir/layout.js';
 import { PredictionSchema } from '../../run-dir/schemas.js';
 import { ShardLayout, plannedCellIds, plannedInstancesFile } from '../../run-dir/shard-files.js';
 import { ShardSchema, parseFlags } from '../flags.js';
-import { containerCpus, sandboxFor } from '../grading-options.js';
+import { containerCpus, sandboxFor, sandboxManifest } from '../grading-options.js';
 import { EXIT, type Io } from '../io.js';
 import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
@@ -54,13 +54,13 @@ export function registerWork(program: Command, io: Io, schedule: Schedule): void
         if (plan.command === 'run') {
           const runFlags = parseFlags(RunFlagsSchema, plan.flags, 'work (flags from shards.json)');
           const sandbox = await sandboxFor(runFlags, shardSandboxId(plan.run_id, choice), io, runFlags.evalWorkers);
-          const own = withWorkerCpus(manifest, containerCpus(runFlags, runFlags.evalWorkers));
+          const own = { ...withWorkerCpus(manifest, containerCpus(runFlags, runFlags.evalWorkers)), sandbox: sandboxManifest(sandbox) };
           summary = await executeRun(runFlags, plan.run_id, layout, sandbox, io, 'run', { instances, manifest: own, cells });
         } else {
           const evalFlags = parseFlags(EvaluateFlagsSchema, plan.flags, 'work (flags from shards.json)');
           const predictions = await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction written by sera-eval plan');
           const sandbox = await sandboxFor(evalFlags, shardSandboxId(plan.run_id, choice), io, evalFlags.workers);
-          const own = withWorkerCpus(manifest, containerCpus(evalFlags, evalFlags.workers));
+          const own = { ...withWorkerCpus(manifest, containerCpus(evalFlags, evalFlags.workers)), sandbox: sandboxManifest(sandbox) };
           summary = await executeEvaluate(evalFlags, layout, sandbox, io, { instances, predictions, manifest: own, cells });
         }
         io.stdout.write(`shard ${choice.index}/${choice.count}: ${renderSummaryLine(summary, runDir)}`);

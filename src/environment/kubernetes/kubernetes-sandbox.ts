@@ -124,9 +124,18 @@ export class KubernetesSandboxProvider implements SandboxProvider {
     }
   }
 
-  /** Whether the deny-all NetworkPolicy that the pods' no-network label relies on exists, for run.json. */
+  /** Whether the deny-all NetworkPolicy that the pods' no-network label relies on exists. */
   networkPolicy(): Promise<NetworkPolicyStatus> {
     return networkPolicyStatus(this.kubeConfig.makeApiClient(NetworkingV1Api), this.options.config.namespace);
+  }
+
+  /** For run.json: the kubeconfig context and cluster, and whether the no-network label is backed by the deny-all policy. */
+  async describe(): Promise<Record<string, string>> {
+    return {
+      context: this.kubeConfig.getCurrentContext(),
+      cluster: this.kubeConfig.getCurrentCluster()?.server ?? 'unknown',
+      network_policy: this.options.config.network ? 'not needed (network asked)' : await this.networkPolicy(),
+    };
   }
 
   /** On SIGINT/SIGTERM/SIGHUP, delete this run's pods (this shard's, when shards label their own id); returns the uninstaller. */
