@@ -37,6 +37,8 @@ const RECOVERY_WAIT_MS = 5_000;
 const EAT_FOLLOWING_OUTPUT_MS = 500;
 /** Kept unscanned at the end of the buffer in case a marker is split across two chunks. */
 const LOOKBEHIND_BYTES = 256;
+/** For a timeout raced against the shell: it must not hold the process open once the race is decided. */
+const UNREF = { ref: false };
 
 const HISTORY_ERROR_THEN_PS1 = new RegExp(
   `: (?:event not found|bad word specifier|substitution failed|unrecognized history modifier|no previous substitution|unknown expansion error)\\r?\\n${SWE_REX_PS1}`,
@@ -130,7 +132,7 @@ export class ShellSession {
         `printf '%s_%s %d\\n' __SERA_READY ${this.nonce} $$`,
       ].join('\n') + '\n',
     );
-    const started = await Promise.race([done, sleep(START_TIMEOUT_MS).then(() => undefined)]);
+    const started = await Promise.race([done, sleep(START_TIMEOUT_MS, undefined, UNREF).then(() => undefined)]);
     const pid = started && new RegExp(`${ready} (\\d+)`).exec(started.output.toString('latin1'))?.[1];
     if (!pid || !this.alive) {
       this.transport.destroy();
@@ -191,7 +193,7 @@ export class ShellSession {
   private async typeExitCodeLine(): Promise<boolean> {
     const done = this.expect(EXIT_CODE_END);
     this.transport.write(EXIT_CODE_LINE);
-    const finished = await Promise.race([done, sleep(EXIT_CODE_TIMEOUT_MS).then(() => undefined)]);
+    const finished = await Promise.race([done, sleep(EXIT_CODE_TIMEOUT_MS, undefined, UNREF).then(() => undefined)]);
     if (!finished) return false;
     const text = finished.output.toString('latin1');
     const before = text.slice(0, Math.max(0, text.indexOf('EXITCODESTART')));
@@ -212,7 +214,7 @@ export class ShellSession {
       if (!this.alive) return undefined;
       if (this.waiter) this.waiter.requires = undefined;
       await escalate();
-      const outcome = await Promise.race([done, sleep(RECOVERY_WAIT_MS).then(() => undefined)]);
+      const outcome = await Promise.race([done, sleep(RECOVERY_WAIT_MS, undefined, UNREF).then(() => undefined)]);
       if (outcome) {
         // A Ctrl-C that met the prompt prints one more; eat it, as SWE-ReX's interrupt does.
         await sleep(EAT_FOLLOWING_OUTPUT_MS);
