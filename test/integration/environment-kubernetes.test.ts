@@ -3,7 +3,7 @@
  * (test/support/fake-kubernetes/), whose pods are local Docker containers: the Environment
  * contract over the exec websocket, start failures with the kubelet's reasons, cleanup by label.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,11 +16,7 @@ import { EnvironmentUnavailableError } from '../../src/environment/environment.j
 import { NO_DIMENSION } from '../../src/run-dir/layout.js';
 import { describeSandboxContract } from '../../src/environment/contract/environment-contract.js';
 import { sandboxes } from '../../src/environment/sandboxes.js';
-import { startReplayServer, type ReplayServer } from '../../src/model/replay-server.js';
-import { DEMO_DATASET_PATH } from '../../src/benchmarks/demo/demo-repo.js';
-import { demoReplayScript } from '../../src/benchmarks/demo/demo-replay.js';
 import { runCli } from '../support/cli-runner.js';
-import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
 import { FakeKubernetesApi } from '../support/fake-kubernetes/fake-kubernetes-api.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
@@ -193,46 +189,5 @@ describe.skipIf(!available)('sera-eval k8s setup against the fake API server', (
   it('refuses a bad namespace or a missing kubeconfig with exit 2', async () => {
     expect(await runCli(['k8s', 'setup', '--namespace', 'Evals', '--kubeconfig', api.writeKubeconfig(dir)])).toMatchObject({ code: 2, stderr: expect.stringContaining('--namespace: expected a lowercase DNS label') });
     expect(await runCli(['k8s', 'setup', '--kubeconfig', join(dir, 'nope')])).toMatchObject({ code: 2, stderr: expect.stringContaining(`kubeconfig ${join(dir, 'nope')}`) });
-  });
-});
-
-describe.skipIf(!available)('a demo-sized run with --sandbox kubernetes (the real CLI, client and exec protocol)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sera-eval-k8s-demo-'));
-  let api: FakeKubernetesApi;
-  let replay: ReplayServer;
-
-  beforeAll(async () => {
-    await ensureDemoImages(docker);
-    api = await FakeKubernetesApi.start({ docker });
-    replay = await startReplayServer(await demoReplayScript(demoRows()));
-  });
-  afterAll(async () => {
-    await replay?.close();
-    await api?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('rolls out and grades the demo in pods: 2 of 4 resolved, as on Docker; run.json records the NetworkPolicy; no pod left', async () => {
-    const sandboxConfig = JSON.stringify({ kubeconfig: api.writeKubeconfig(dir), namespace: 'evals', limits: { memory: '2Gi' } });
-    const result = await runCli([
-      'run', '--base-url', replay.url, '--api-key-env', 'SERA_EVAL_DEMO_NO_KEY', '--dataset', DEMO_DATASET_PATH, '--image-template', 'local',
-      '--pull', 'never', '--sandbox', 'kubernetes', '--sandbox-config', sandboxConfig, '--concurrency', '2', '--eval-workers', '2',
-      '--output', dir, '--run-id', 'k8s-demo',
-    ]);
-    expect(result.stderr).not.toContain('unexpected error');
-    expect(result.code).toBe(0);
-    const runDir = join(dir, 'k8s-demo');
-    const summary = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'));
-    expect(summary.total_instances).toBe(4);
-    expect(summary.resolved_instances).toBe(2);
-    expect(summary.unresolved_ids).toEqual(['sera-eval__csvkit-lite-23']);
-    expect(summary.empty_patch_ids).toEqual(['sera-eval__csvkit-lite-31']);
-    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-    expect(manifest.sandbox).toMatchObject({ name: 'kubernetes', config: { namespace: 'evals', imagePullPolicy: 'Never', network: false }, facts: { network_policy: 'absent', cluster: api.url } });
-    // A pod per rollout (4) and per grading of a non-empty patch (3): an empty patch is not run, as in SWE-bench.
-    const created = api.requests.filter((r) => r === 'POST /api/v1/namespaces/evals/pods');
-    expect(created).toHaveLength(7);
-    expect(api.requests.filter((r) => r.endsWith('/exec')).length).toBeGreaterThan(created.length);
-    expect(api.podNames()).toEqual([]);
   });
 });

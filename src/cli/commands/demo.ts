@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
 import { seraScaffold } from '../../agents/sera/sera-scaffold.js';
 import { demoBenchmark } from '../../benchmarks/demo/demo.js';
-import { DockerHostSchema } from '../../environment/docker/docker-host.js';
+import { DockerHostSchema, dockerClient } from '../../environment/docker/docker-host.js';
 import { DEFAULT_REQUEST_TIMEOUT_S } from '../../model/model-client.js';
 import { startReplayServer } from '../../model/replay-server.js';
 import { DEMO_DATASET_PATH } from '../../benchmarks/demo/demo-repo.js';
@@ -27,6 +27,7 @@ const DemoFlagsSchema = z.object({
   runId: z.string().optional(),
   output: z.string().min(1),
   sandbox: z.string().min(1),
+  sandboxConfig: z.string().optional(),
   concurrency: positiveInt,
   evalWorkers: positiveInt,
   dockerHost: DockerHostSchema.optional(),
@@ -72,11 +73,17 @@ export function registerDemo(program: Command, io: Io, schedule: Schedule): void
     )
     .option('--run-id <id>', 'name of the run (default: demo-<timestamp>); the same id resumes it')
     .option('--output <dir>', 'root of run directories', 'results')
-    .option('--sandbox <name>', 'docker (images built from a local Debian base), or local (the demo repos copied on this host: no Docker needed)', 'docker')
+    .option(
+      '--sandbox <name>',
+      'docker (images built from a local Debian base), local (the demo repos copied on this host: no Docker needed), or kubernetes ' +
+        "(pods from the images built here, so the cluster's nodes must use this Docker: Docker Desktop, minikube's docker-env)",
+      'docker',
+    )
+    .option('--sandbox-config <json|@file>', "the sandbox's own settings as JSON (kubernetes: kubeconfig, context, namespace, ...)")
     .option('--concurrency <n>', 'rollouts at once', '2')
     .option('--eval-workers <n>', 'grading containers at once', '2')
     .option(...DOCKER_HOST_OPTION)
-    .action((opts: { runId?: string; output: string; sandbox: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
+    .action((opts: { runId?: string; output: string; sandbox: string; sandboxConfig?: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
       schedule(async () => {
         const flags = demoRunFlags(parseFlags(DemoFlagsSchema, opts, 'demo'));
         const { runId, layout } = runLayoutFor(flags, 'demo');
@@ -87,8 +94,9 @@ export function registerDemo(program: Command, io: Io, schedule: Schedule): void
         try {
           const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
           const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers, workspaces);
-          if (sandbox.provider instanceof DockerSandboxProvider) {
-            const docker = sandbox.provider.client;
+          // Built on the docker sandbox's engine; for kubernetes on this machine's, which the nodes must share.
+          const docker = sandbox.provider instanceof DockerSandboxProvider ? sandbox.provider.client : workspaceRoot === null ? dockerClient(flags.dockerHost) : null;
+          if (docker) {
             await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
           }
           const replay = await startReplayServer(await demoReplayScript(rows));

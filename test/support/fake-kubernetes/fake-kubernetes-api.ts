@@ -53,7 +53,7 @@ const TOKEN = 'sera-eval-test-token';
 
 export class FakeKubernetesApi {
   readonly id = randomBytes(4).toString('hex');
-  /** Every request as `METHOD path`, for tests that check which calls were made. */
+  /** Every request as `METHOD path` (then ` labelSelector=…` when it has one), for tests that check which calls were made. */
   readonly requests: string[] = [];
   /** The subprotocol each exec websocket agreed on. */
   readonly execProtocols: string[] = [];
@@ -134,7 +134,8 @@ export class FakeKubernetesApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url!, this.url);
-    this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? '?watch' : ''}`);
+    const labels = url.searchParams.get('labelSelector');
+    this.requests.push(`${req.method} ${url.pathname}${url.searchParams.get('watch') === 'true' ? '?watch' : ''}${labels ? ` labelSelector=${labels}` : ''}`);
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return this.fail(res, 401, 'Unauthorized', 'Unauthorized');
     if (req.method === 'GET' && url.pathname === '/version') return json(res, 200, FAKE_VERSION);
     const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+))?$/.exec(url.pathname);
