@@ -8,8 +8,15 @@ export { main } from './cli/main.js';
 export type { Io } from './io.js';
 export { EXIT } from './exit-codes.js';
 
-export { runBenchmark, type BenchmarkOptions, type BenchmarkDeps, type ContextPlan } from './pipeline/benchmark-run.js';
-export { evaluatePredictions, type EvaluateOptions, type EvaluateDeps } from './pipeline/evaluate-run.js';
+export { planRollouts, type RolloutRequest, type EndpointRequest, type PlannedRollouts } from './pipeline/plan-run.js';
+export { planEvaluation, type EvaluationRequest, type PlannedEvaluation } from './pipeline/plan-evaluation.js';
+export { startRollouts, startEvaluation, type StartDeps } from './pipeline/start-run.js';
+export { runBenchmark, type BenchmarkDeps } from './pipeline/benchmark-run.js';
+export { evaluatePredictions, type EvaluateDeps } from './pipeline/evaluate-run.js';
+export type { UnplannedSpec } from './pipeline/instance-plans.js';
+export type { SelectionRequest } from './pipeline/select-instances.js';
+export { RunSpecSchema, RUN_SPEC_FORMAT, type RunSpec, type RunSpecFields } from './run-dir/run-spec.js';
+export { readRunSpec, type StoredRunSpec } from './run-dir/run-spec-file.js';
 export type { ChosenScaffold } from './pipeline/rollout-cell.js';
 export type { GradingSettings } from './pipeline/grade-cell.js';
 export { RunLayout, type CellKey } from './run-dir/layout.js';

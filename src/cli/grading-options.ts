@@ -9,6 +9,7 @@ import type { SandboxFactory } from '../environment/sandbox-factory.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { sandboxes } from '../environment/sandboxes.js';
 import { RunLayout } from '../run-dir/layout.js';
+import type { RunSpecFields, SpecSandbox } from '../run-dir/run-spec.js';
 import { defaultRunId, validateRunId } from '../pipeline/run-id.js';
 import { ByteSizeSchema, positiveInt } from './flags.js';
 import type { Io } from './io.js';
@@ -76,6 +77,18 @@ export function containerCpus(flags: Pick<ContainerFlags, 'cpus'>, gradingWorker
   return flags.cpus ?? Math.max(1, os.availableParallelism() / gradingWorkers);
 }
 
+/** The grading section of the run spec, from the container flags. */
+export function gradingSpec(flags: ContainerFlags, gradingWorkers: number): NonNullable<RunSpecFields['grading']> {
+  return {
+    timeout_s: flags.timeout,
+    max_output_bytes: flags.maxOutput,
+    network: flags.network,
+    memory_bytes: flags.memory,
+    pids_limit: flags.pids,
+    cpus: containerCpus(flags, gradingWorkers),
+  };
+}
+
 export interface ChosenSandbox {
   name: string;
   /** The validated config, as recorded in run.json. */
@@ -124,6 +137,6 @@ export async function sandboxSettings(
 }
 
 /** What run.json records of the sandbox: its name, validated config, and the provider's facts. */
-export function sandboxManifest(sandbox: ChosenSandbox): { name: string; config: unknown; facts?: Record<string, string> } {
+export function sandboxManifest(sandbox: ChosenSandbox): SpecSandbox {
   return { name: sandbox.name, config: sandbox.config, ...(sandbox.facts ? { facts: sandbox.facts } : {}) };
 }

@@ -1,11 +1,9 @@
 /** The dataset and filter flags shared by `run` and `evaluate`. */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Benchmark } from '../benchmarks/benchmark.js';
-import { benchmarkFor, benchmarks, resolveDatasetAlias } from '../benchmarks/benchmarks.js';
-import { filterInstances, loadDataset, parseIdList, type InstanceFilters, type LoadedDataset } from '../dataset/index.js';
-import type { SweBenchInstance } from '../dataset/schema.js';
-import { packagePath } from '../pipeline/versions.js';
+import { benchmarks } from '../benchmarks/benchmarks.js';
+import { parseIdList, type InstanceFilters } from '../dataset/index.js';
+import { selectInstances as selectRows, type Selection, type SelectionRequest } from '../pipeline/select-instances.js';
 import { ShardSchema, csvList, positiveInt } from './flags.js';
 
 export function addSelectionOptions(command: Command): Command {
@@ -32,21 +30,8 @@ export const SelectionFlagsSchema = z.object({
 });
 export type SelectionFlags = z.infer<typeof SelectionFlagsSchema>;
 
-export interface Selection {
-  benchmark: Benchmark;
-  dataset: LoadedDataset;
-  instances: SweBenchInstance[];
-  filters: InstanceFilters;
-}
-
-export function datasetCacheDir(): string {
-  return process.env.SERA_EVAL_CACHE ?? packagePath('datasets', 'cache');
-}
-
-export async function selectInstances(flags: SelectionFlags): Promise<Selection> {
-  const benchmark = benchmarkFor(flags.benchmark, flags.dataset);
-  const source = resolveDatasetAlias(benchmark, flags.dataset ?? benchmark.defaultDataset);
-  const dataset = await loadDataset(source, { cacheDir: datasetCacheDir(), rowSchema: benchmark.rowSchema });
+/** The selection flags as a request the pipeline reads (pipeline/select-instances.ts). */
+export function selectionRequest(flags: SelectionFlags): SelectionRequest {
   const filters: InstanceFilters = {
     ...(flags.instances === undefined ? {} : { instances: parseIdList(flags.instances) }),
     ...(flags.repos === undefined ? {} : { repos: flags.repos }),
@@ -54,5 +39,9 @@ export async function selectInstances(flags: SelectionFlags): Promise<Selection>
     ...(flags.limit === undefined ? {} : { limit: flags.limit }),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
   };
-  return { benchmark, dataset, instances: filterInstances(dataset.rows, filters), filters };
+  return { ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }), ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }), filters };
+}
+
+export async function selectInstances(flags: SelectionFlags): Promise<Selection> {
+  return selectRows(selectionRequest(flags));
 }

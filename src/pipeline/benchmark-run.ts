@@ -16,78 +16,111 @@ import { cellId, type CellKey, type RunLayout } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { gradeCell, recordRolloutInfrastructure, type GradingSettings } from './grade-cell.js';
-import { writeManifest } from './manifest.js';
+import { writeRunSpec } from './manifest.js';
+import { requiredSetting } from './required-setting.js';
+import { benchmarks } from '../benchmarks/benchmarks.js';
+import { scaffolds } from '../agents/scaffolds.js';
 import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE, TRAJECTORY_ALLOWANCE } from '../run-dir/disk-space.js';
 import { Progress, type ProgressSink } from './progress.js';
-import { planInstances, withPlan, type InstancePlans, type UnplannedManifestFields } from './instance-plans.js';
+import { planInstances, withPlan, type InstancePlans, type UnplannedSpec } from './instance-plans.js';
 import { finishedTrajectory, interruptedRollout, rolloutCell, type ChosenScaffold } from './rollout-cell.js';
 import { inScope, scopedInstances } from './shards-scope.js';
 
-export interface ContextPlan {
+interface ContextPlan {
   /** The label used in paths and reports, e.g. `32k`. */
   name: string;
   tokens: number;
   client: ModelClient;
 }
 
-export interface BenchmarkOptions {
-  layout: RunLayout;
-  /** run.json's fields; instance_ids and the plan's fields are filled in from the planned instances. */
-  manifest: UnplannedManifestFields;
-  benchmark: Benchmark;
-  instances: readonly SweBenchInstance[];
-  /** Drop rows the benchmark cannot grade (recorded) instead of refusing the run. */
-  skipUnsupported: boolean;
-  agent: ChosenScaffold;
-  contexts: readonly ContextPlan[];
-  seeds: readonly number[];
-  sampling: Omit<Sampling, 'seed'>;
-  /** `--image-template`, handed to the benchmark's imageFor. */
-  imageTemplate: string;
-  concurrency: number;
-  evalWorkers: number;
-  grading: GradingSettings;
-  /** First delay before retrying an infrastructure failure of a rollout. @default 2000 */
-  retryBaseDelayMs?: number;
-  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
-  cells?: ReadonlySet<string>;
-}
-
+/**
+ * What `run` needs besides its spec: the things that live in this process. The spec's settings
+ * are read from the spec alone; `clients` are connected to its endpoints (one per context).
+ */
 export interface BenchmarkDeps {
+  layout: RunLayout;
+  /** The selected rows the spec's benchmark section names (planning may still drop unsupported ones). */
+  rows: readonly SweBenchInstance[];
+  clients: ReadonlyMap<string, ModelClient>;
   sandbox: SandboxProvider;
   progress: ProgressSink;
   signal?: AbortSignal;
+  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
+  cells?: ReadonlySet<string>;
+  /** First delay before retrying an infrastructure failure of a rollout or a grading. @default 2000 */
+  retryBaseDelayMs?: number;
 }
 
-export async function runBenchmark(options: BenchmarkOptions, deps: BenchmarkDeps): Promise<Summary> {
+/** The spec's settings the cells run with, checked once. */
+interface RolloutSettings {
+  benchmark: Benchmark;
+  agent: ChosenScaffold;
+  contexts: ContextPlan[];
+  seeds: number[];
+  sampling: Omit<Sampling, 'seed'>;
+  concurrency: number;
+  evalWorkers: number;
+  grading: GradingSettings;
+}
+
+export async function runBenchmark(spec: UnplannedSpec, deps: BenchmarkDeps): Promise<Summary> {
+  const settings = rolloutSettings(spec, deps);
   // before the run is owned or anything is written: an unsupported row is bad input (exit 2)
-  const plans = planInstances(options.benchmark, options.instances, { imageTemplate: options.imageTemplate, skipUnsupported: options.skipUnsupported });
-  const lock = await ownRun(options.layout, deps.sandbox, options.manifest.command, (line) => deps.progress.write(`${line}\n`), {
+  const plans = planInstances(settings.benchmark, deps.rows, { imageTemplate: requiredSetting(spec.benchmark.image_template, 'benchmark.image_template'), skipUnsupported: spec.benchmark.skip_unsupported });
+  const lock = await ownRun(deps.layout, deps.sandbox, spec.command, (line) => deps.progress.write(`${line}\n`), {
     images: plans.planned.map((p) => p.image),
-    cells: options.contexts.length * options.seeds.length * plans.planned.length,
-    perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE + TRAJECTORY_ALLOWANCE,
+    cells: settings.contexts.length * settings.seeds.length * plans.planned.length,
+    perCellBytes: settings.grading.maxOutputBytes + CELL_FILES_ALLOWANCE + TRAJECTORY_ALLOWANCE,
     perCellBasis: 'the test output cap --max-output + 8 MiB of trajectory + 1 MiB of patch, eval script and report',
-    containersAtOnce: options.concurrency + options.evalWorkers,
+    containersAtOnce: settings.concurrency + settings.evalWorkers,
   });
   try {
-    return await runCells(options, plans, deps);
+    return await runCells(spec, settings, plans, deps);
   } finally {
     await lock.release();
   }
 }
 
-async function runCells(options: BenchmarkOptions, plans: InstancePlans, deps: BenchmarkDeps): Promise<Summary> {
-  const { layout } = options;
-  const manifest = await writeManifest(layout, withPlan(options.manifest, options.benchmark, plans));
+function rolloutSettings(spec: UnplannedSpec, { clients, retryBaseDelayMs }: BenchmarkDeps): RolloutSettings {
+  const model = requiredSetting(spec.model, 'model');
+  const agent = requiredSetting(spec.agent, 'agent');
+  const grading = requiredSetting(spec.grading, 'grading');
+  const execution = requiredSetting(spec.execution, 'execution');
+  const contexts = spec.contexts.map((name) => {
+    const endpoint = requiredSetting(model.endpoints[name], `model.endpoints.${name}`);
+    const client = clients.get(name);
+    if (!client) throw new Error(`no model client connected for context ${name}`);
+    return { name, tokens: endpoint.context_tokens, client };
+  });
+  const { temperature, top_p: topP, max_tokens: maxTokens } = model.sampling;
+  return {
+    benchmark: benchmarks.get(spec.benchmark.name),
+    agent: { scaffold: scaffolds.get(agent.name), config: agent.config },
+    contexts,
+    seeds: spec.seeds.map(Number),
+    sampling: { temperature, topP, ...(maxTokens === null ? {} : { maxTokens }) },
+    concurrency: requiredSetting(execution.concurrency, 'execution.concurrency'),
+    evalWorkers: execution.eval_workers,
+    grading: {
+      timeoutS: grading.timeout_s,
+      maxOutputBytes: requiredSetting(grading.max_output_bytes, 'grading.max_output_bytes'),
+      ...(retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs }),
+    },
+  };
+}
+
+async function runCells(spec: UnplannedSpec, options: RolloutSettings, plans: InstancePlans, deps: BenchmarkDeps): Promise<Summary> {
+  const { layout } = deps;
+  const manifest = await writeRunSpec(layout, withPlan(spec, plans));
   const ledger = await ImageLedgerWriter.open(layout);
   await ledger.recordEngine(deps.sandbox);
   const sandbox = ledger.recording(deps.sandbox);
   const cells = options.contexts
     .flatMap((context) => options.seeds.flatMap((seed) => plans.planned.map((instance) => ({ context, seed, instance }))))
-    .filter(({ context, seed, instance }) => inScope(options.cells, { instanceId: instance.row.instance_id, context: context.name, seed: String(seed) }));
-  const instances = scopedInstances(plans.planned.map((p) => p.row), options.cells, cells.map((c) => c.instance.row.instance_id));
+    .filter(({ context, seed, instance }) => inScope(deps.cells, { instanceId: instance.row.instance_id, context: context.name, seed: String(seed) }));
+  const instances = scopedInstances(plans.planned.map((p) => p.row), deps.cells, cells.map((c) => c.instance.row.instance_id));
   const progress = new Progress('run', cells.length, deps.progress);
   for (const context of options.contexts) progress.group(context.name, cells.filter((c) => c.context === context).length);
   const rollouts = new PQueue({ concurrency: options.concurrency });
@@ -130,7 +163,7 @@ async function runCells(options: BenchmarkOptions, plans: InstancePlans, deps: B
             layout,
             closer,
             ...signal,
-            ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
+            ...(deps.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: deps.retryBaseDelayMs }),
           },
         ).catch(stopOnFailure);
         progress.rolloutFinished(t.stats);

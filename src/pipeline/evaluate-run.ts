@@ -4,15 +4,16 @@
  * run id again grades only what is missing or changed.
  */
 import PQueue from 'p-queue';
-import type { Benchmark } from '../benchmarks/benchmark.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InterruptedError } from '../errors.js';
 import type { Summary } from '../report/summary-schema.js';
 import { NO_DIMENSION, RunLayout, cellId, type CellKey } from '../run-dir/layout.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import { gradeCell, type GradingSettings } from './grade-cell.js';
-import { planInstances, withPlan, type InstancePlans, type UnplannedManifestFields } from './instance-plans.js';
-import { writeManifest } from './manifest.js';
+import { planInstances, withPlan, type InstancePlans, type UnplannedSpec } from './instance-plans.js';
+import { writeRunSpec } from './manifest.js';
+import { requiredSetting } from './required-setting.js';
+import { benchmarks } from '../benchmarks/benchmarks.js';
 import { ImageLedgerWriter } from './image-ledger.js';
 import { ownRun } from './own-run.js';
 import { CELL_FILES_ALLOWANCE } from '../run-dir/disk-space.js';
@@ -22,54 +23,61 @@ import { writePredictionsFile, writeRunSummary } from './run-outputs.js';
 import { inScope, scopedInstances } from './shards-scope.js';
 import { BackgroundCloser } from './background-close.js';
 
-export interface EvaluateOptions {
-  layout: RunLayout;
-  /** run.json's fields; instance_ids and the plan's fields are filled in from the planned instances. */
-  manifest: UnplannedManifestFields;
-  benchmark: Benchmark;
-  instances: readonly SweBenchInstance[];
-  /** Drop rows the benchmark cannot grade (recorded) instead of refusing the run. */
-  skipUnsupported: boolean;
-  predictions: readonly Prediction[];
-  /** `--image-template`, handed to the benchmark's imageFor. */
-  imageTemplate: string;
-  workers: number;
-  grading: GradingSettings;
-  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
-  cells?: ReadonlySet<string>;
-}
-
+/** What `evaluate` needs besides its spec: the things that live in this process. */
 export interface EvaluateDeps {
+  layout: RunLayout;
+  /** The selected rows the spec's benchmark section names (planning may still drop unsupported ones). */
+  rows: readonly SweBenchInstance[];
+  predictions: readonly Prediction[];
   sandbox: SandboxProvider;
   progress: ProgressSink;
   signal?: AbortSignal;
+  /** Only these cells (by cellId), for a shard worker; the summary then covers their instances. @default all */
+  cells?: ReadonlySet<string>;
+  /** First delay before retrying an infrastructure failure of a grading. @default 2000 */
+  retryBaseDelayMs?: number;
 }
 
-export async function evaluatePredictions(options: EvaluateOptions, deps: EvaluateDeps): Promise<Summary> {
+export async function evaluatePredictions(spec: UnplannedSpec, deps: EvaluateDeps): Promise<Summary> {
+  const grading = requiredSetting(spec.grading, 'grading');
+  const settings: GradingSettings = {
+    timeoutS: grading.timeout_s,
+    maxOutputBytes: requiredSetting(grading.max_output_bytes, 'grading.max_output_bytes'),
+    ...(deps.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: deps.retryBaseDelayMs }),
+  };
+  const workers = requiredSetting(spec.execution, 'execution').eval_workers;
   // before the run is owned or anything is written: an unsupported row is bad input (exit 2)
-  const plans = planInstances(options.benchmark, options.instances, { imageTemplate: options.imageTemplate, skipUnsupported: options.skipUnsupported });
-  const predicted = new Set(options.predictions.map((p) => p.instance_id));
+  const plans = planInstances(benchmarks.get(spec.benchmark.name), deps.rows, {
+    imageTemplate: requiredSetting(spec.benchmark.image_template, 'benchmark.image_template'),
+    skipUnsupported: spec.benchmark.skip_unsupported,
+  });
+  const predicted = new Set(deps.predictions.map((p) => p.instance_id));
   const graded = plans.planned.filter((p) => predicted.has(p.row.instance_id));
-  const lock = await ownRun(options.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`), {
+  const lock = await ownRun(deps.layout, deps.sandbox, 'evaluate', (line) => deps.progress.write(`${line}\n`), {
     images: graded.map((p) => p.image),
-    cells: options.predictions.length,
-    perCellBytes: options.grading.maxOutputBytes + CELL_FILES_ALLOWANCE,
+    cells: deps.predictions.length,
+    perCellBytes: settings.maxOutputBytes + CELL_FILES_ALLOWANCE,
     perCellBasis: 'the test output cap --max-output + 1 MiB of patch, eval script and report',
-    containersAtOnce: options.workers,
+    containersAtOnce: workers,
   });
   try {
-    return await gradePredictions(options, plans, deps);
+    return await gradePredictions(spec, { settings, workers }, plans, deps);
   } finally {
     await lock.release();
   }
 }
 
-async function gradePredictions(options: EvaluateOptions, plans: InstancePlans, deps: EvaluateDeps): Promise<Summary> {
-  const { layout } = options;
+async function gradePredictions(
+  spec: UnplannedSpec,
+  options: { settings: GradingSettings; workers: number },
+  plans: InstancePlans,
+  deps: EvaluateDeps,
+): Promise<Summary> {
+  const { layout } = deps;
   const byId = new Map(plans.planned.map((p) => [p.row.instance_id, p]));
-  const predictions = options.predictions.filter((p) => byId.has(p.instance_id) && inScope(options.cells, predictionCell(p)));
-  const instances = scopedInstances(plans.planned.map((p) => p.row), options.cells, predictions.map((p) => p.instance_id));
-  const manifest = await writeManifest(layout, withPlan(options.manifest, options.benchmark, plans));
+  const predictions = deps.predictions.filter((p) => byId.has(p.instance_id) && inScope(deps.cells, predictionCell(p)));
+  const instances = scopedInstances(plans.planned.map((p) => p.row), deps.cells, predictions.map((p) => p.instance_id));
+  const manifest = await writeRunSpec(layout, withPlan(spec, plans));
   await writePredictionsFile(layout, predictions);
   const ledger = await ImageLedgerWriter.open(layout);
   await ledger.recordEngine(deps.sandbox);
@@ -96,7 +104,7 @@ async function gradePredictions(options: EvaluateOptions, plans: InstancePlans, 
             {
               sandbox,
               layout,
-              settings: options.grading,
+              settings: options.settings,
               closer,
               ...(deps.signal ? { signal: deps.signal } : {}),
               onRetry: () => progress.retried(),

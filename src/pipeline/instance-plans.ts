@@ -8,7 +8,7 @@ import { UnsupportedInstanceError, type Benchmark } from '../benchmarks/benchmar
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InputError } from '../errors.js';
 import type { GradingPlan } from '../evaluation/grading-plan.js';
-import type { ManifestFields } from './manifest.js';
+import type { RunSpecFields } from '../run-dir/run-spec.js';
 
 export interface PlannedInstance {
   row: SweBenchInstance;
@@ -58,21 +58,23 @@ export function planInstances(
   return { planned, skipped: unsupported };
 }
 
-/** run.json's fields before planning: the plan fills in instance_ids, instance_repos, benchmark and unsupported_skipped. */
-export type UnplannedManifestFields = Omit<ManifestFields, 'benchmark' | 'instance_ids' | 'instance_repos' | 'unsupported_skipped'> &
-  Partial<Pick<ManifestFields, 'benchmark' | 'instance_ids' | 'instance_repos' | 'unsupported_skipped'>>;
+/** The run spec before planning: the plan fills in the benchmark's instances and the rows it dropped. */
+export type UnplannedSpec = Omit<RunSpecFields, 'benchmark'> & {
+  benchmark: Omit<RunSpecFields['benchmark'], 'instances' | 'unsupported_skipped'> & Partial<Pick<RunSpecFields['benchmark'], 'instances' | 'unsupported_skipped'>>;
+};
 
 /**
- * run.json with what the plan decided: the benchmark, each planned instance with its repo (reports
- * read it, never guess it) and, on the run card, its image; and what was dropped, and why.
+ * The spec with what the plan decided: each planned instance with its repo (reports read it, never
+ * guess it) and, on the run card, its image; and what was dropped, and why.
  */
-export function withPlan(manifest: UnplannedManifestFields, benchmark: Benchmark, plans: InstancePlans): ManifestFields {
+export function withPlan(spec: UnplannedSpec, plans: InstancePlans): RunSpecFields {
   return {
-    ...manifest,
-    benchmark: benchmark.name,
-    instance_ids: plans.planned.map((p) => p.row.instance_id),
-    instance_repos: Object.fromEntries(plans.planned.map((p) => [p.row.instance_id, p.row.repo])),
-    unsupported_skipped: plans.skipped,
-    ...(manifest.run_card ? { run_card: { ...manifest.run_card, images: Object.fromEntries(plans.planned.map((p) => [p.row.instance_id, p.image])) } } : {}),
+    ...spec,
+    benchmark: {
+      ...spec.benchmark,
+      instances: plans.planned.map((p) => ({ id: p.row.instance_id, repo: p.row.repo })),
+      unsupported_skipped: plans.skipped,
+    },
+    run_card: spec.run_card ? { ...spec.run_card, images: Object.fromEntries(plans.planned.map((p) => [p.row.instance_id, p.image])) } : null,
   };
 }

@@ -1,43 +1,49 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { InputError, errorMessage } from '../errors.js';
-import { describeIssues } from '../report/read-validated.js';
+import { InputError } from '../errors.js';
 import type { RunLayout } from '../run-dir/layout.js';
-import { RunManifestSchema, type RunManifest } from '../run-dir/schemas.js';
+import { RUN_SPEC_FORMAT, RunSpecSchema, type RunSpec, type RunSpecFields } from '../run-dir/run-spec.js';
+import { readRunSpec } from '../run-dir/run-spec-file.js';
 import { assertSameRun } from './run-identity.js';
 import { harnessVersions } from './versions.js';
 
-export type ManifestFields = Omit<RunManifest, 'created_at' | 'versions' | 'resumed_at'>;
-
 /**
- * Write run.json: what was asked and the versions that answered. A resumed run must be the same
- * run (run-identity.ts: exit 2 naming each run-defining field that changed); it keeps the first
- * creation time and records when it was resumed.
+ * Write run.json: the run spec verbatim, with the versions that answered. A resumed run must be
+ * the same run (run-identity.ts: exit 2 naming each run-defining field that changed); it keeps the
+ * first creation time and records when it was resumed.
  */
-export async function writeManifest(layout: RunLayout, fields: ManifestFields): Promise<RunManifest> {
-  const previous = await readManifest(layout);
+export async function writeRunSpec(layout: RunLayout, fields: RunSpecFields): Promise<RunSpec> {
+  const previous = await readResumableSpec(layout);
   const now = new Date().toISOString();
-  const manifest: RunManifest = RunManifestSchema.parse({
+  const spec: RunSpec = RunSpecSchema.parse({
+    format: RUN_SPEC_FORMAT,
     ...fields,
     created_at: previous?.created_at ?? now,
     versions: harnessVersions(),
     ...(previous ? { resumed_at: [...(previous.resumed_at ?? []), now] } : {}),
   });
-  if (previous) assertSameRun(layout.manifest, previous, manifest);
-  await layout.writeJson(layout.manifest, manifest);
-  return manifest;
+  if (previous) assertSameRun(layout.manifest, previous, spec);
+  await layout.writeJson(layout.manifest, spec);
+  return spec;
 }
 
-/** The run.json of a run directory; null when there is none yet. One that does not parse is an error, never overwritten. */
-export async function readManifest(layout: RunLayout): Promise<RunManifest | null> {
+/** The run spec of a run directory; null when there is none yet. One that does not parse is an error, never overwritten. */
+export async function readRunSpecOf(layout: RunLayout): Promise<RunSpec | null> {
   if (!existsSync(layout.manifest)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(layout.manifest, 'utf8'));
-  } catch (err) {
-    throw new InputError(`${layout.manifest}: not valid JSON (${errorMessage(err)}); expected a run manifest (run.json)`);
+  return (await readRunSpec(layout.manifest)).spec;
+}
+
+/**
+ * A format-1 run.json is not resumed: it lacks fields that define a run today (request timeout,
+ * output cap, dataset revision), so this invocation could not be shown to be the same run.
+ */
+async function readResumableSpec(layout: RunLayout): Promise<RunSpec | null> {
+  if (!existsSync(layout.manifest)) return null;
+  const stored = await readRunSpec(layout.manifest);
+  if (stored.format === 1) {
+    throw new InputError(
+      `${layout.manifest}: written by an earlier sera-eval (run.json without "format"); report, compare, nightly and export read it, ` +
+        `but it cannot be resumed: its run.json lacks settings that define a run now. Start a new --run-id (finished cells are not reused).`,
+    );
   }
-  const parsed = RunManifestSchema.safeParse(value);
-  if (!parsed.success) throw new InputError(`${layout.manifest}: ${describeIssues(parsed.error)}; expected a run manifest (run.json)`);
-  return parsed.data;
+  return stored.spec;
 }

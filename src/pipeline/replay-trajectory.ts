@@ -8,20 +8,15 @@ import path from 'node:path';
 import { conversationFromTrajectory, type ReplayScript } from '../model/replay-script.js';
 import { InputError } from '../errors.js';
 import type { RunLayout } from '../run-dir/layout.js';
-import {
-  InstanceReportSchema,
-  RunManifestSchema,
-  TrajectorySchema,
-  type Outcome,
-  type RunManifest,
-  type Trajectory,
-} from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
+import { parseRunSpec } from '../run-dir/run-spec-file.js';
+import { InstanceReportSchema, TrajectorySchema, type Outcome, type Trajectory } from '../run-dir/schemas.js';
 
 export interface RecordedRollout {
   file: string;
   trajectory: Trajectory;
   /** run.json of the run directory holding the file (`<run>/trajectories/<ctx>/<seed>/<id>.traj.json`), if any. */
-  manifest: RunManifest | null;
+  manifest: RunSpec | null;
 }
 
 /** @throws InputError naming the file that is not a readable sera-eval trajectory */
@@ -44,7 +39,7 @@ export async function readRecordedRollout(file: string): Promise<RecordedRollout
   return { file, trajectory, manifest: await manifestBeside(file) };
 }
 
-async function manifestBeside(file: string): Promise<RunManifest | null> {
+async function manifestBeside(file: string): Promise<RunSpec | null> {
   const manifestFile = path.join(path.dirname(path.resolve(file)), '..', '..', '..', 'run.json');
   let text: string;
   try {
@@ -52,9 +47,13 @@ async function manifestBeside(file: string): Promise<RunManifest | null> {
   } catch {
     return null;
   }
-  const parsed = RunManifestSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new InputError(`${manifestFile}: not a sera-eval run.json: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${manifestFile}: not a sera-eval run.json: ${(err as Error).message}`);
+  }
+  return parseRunSpec(manifestFile, value).spec;
 }
 
 /** The one context and seed all replayed rollouts share, so they make one run's cells. @throws InputError */

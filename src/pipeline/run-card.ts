@@ -5,7 +5,7 @@
  * server that does not answer these leaves null; the card never stops a run.
  */
 import { z } from 'zod';
-import type { RunCard } from '../run-dir/schemas.js';
+import type { RunCard } from '../run-dir/run-spec.js';
 
 export interface CardEndpoint {
   context: string;
@@ -17,7 +17,6 @@ export interface CardEndpoint {
 export interface RunCardInput {
   endpoints: readonly CardEndpoint[];
   images: Record<string, string>;
-  datasetRevision?: string | null;
   apiKey?: string;
   fetch?: typeof fetch;
 }
@@ -62,5 +61,5 @@ export async function collectRunCard(input: RunCardInput): Promise<RunCard> {
       server_version: version?.version ?? null,
     };
   }
-  return { endpoints, images: { ...input.images }, dataset_revision: input.datasetRevision ?? null };
+  return { endpoints, images: { ...input.images } };
 }

@@ -9,23 +9,25 @@
  * changes.
  */
 import { InputError } from '../errors.js';
-import type { RunManifest } from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
 
-/** run.json paths that define a run; `*` is any key (one per context). */
+/** run spec paths that define a run; `*` is any key (one per context). */
 export const RUN_DEFINING_FIELDS: readonly string[] = [
   'command',
   'model_name_or_path',
-  'endpoints.*.model',
-  'endpoints.*.max_model_len',
-  'endpoints.*.context_tokens',
-  'sampling.temperature',
-  'sampling.top_p',
-  'sampling.max_tokens',
+  'model.endpoints.*.model',
+  'model.endpoints.*.max_model_len',
+  'model.endpoints.*.context_tokens',
+  'model.sampling.temperature',
+  'model.sampling.top_p',
+  'model.sampling.max_tokens',
   'limits.max_steps',
   'limits.rollout_timeout_s',
-  'dataset.source',
-  'dataset.sha256',
-  'image_template',
+  'benchmark.name',
+  'benchmark.dataset.source',
+  'benchmark.dataset.sha256',
+  'benchmark.dataset.revision',
+  'benchmark.image_template',
   'contexts',
   'versions.sera-eval',
   'agent.name',
@@ -69,25 +71,20 @@ export interface IdentityDifference {
   requested: Json;
 }
 
-/**
- * Differences in run-defining fields between the run.json on disk and this invocation. A field the
- * recorded run.json does not have (a run from before it was recorded) cannot be checked and is
- * not a difference.
- */
-export function identityDifferences(recorded: RunManifest, requested: RunManifest): IdentityDifference[] {
+/** Differences in run-defining fields between the run.json on disk and this invocation. */
+export function identityDifferences(recorded: RunSpec, requested: RunSpec): IdentityDifference[] {
   const differences: IdentityDifference[] = [];
   for (const pattern of RUN_DEFINING_FIELDS) {
     for (const parts of expand(pattern, recorded, requested)) {
       const before = at(recorded, parts);
       const now = at(requested, parts);
-      if (before === undefined) continue;
       if (show(before) !== show(now)) differences.push({ field: parts.join('.'), recorded: before, requested: now });
     }
   }
   return differences;
 }
 
-export function assertSameRun(file: string, recorded: RunManifest, requested: RunManifest): void {
+export function assertSameRun(file: string, recorded: RunSpec, requested: RunSpec): void {
   const differences = identityDifferences(recorded, requested);
   if (differences.length === 0) return;
   const lines = differences.map((d) => `  ${d.field}: run.json has ${show(d.recorded)}, this invocation ${d.requested === undefined ? 'none' : show(d.requested)}`);

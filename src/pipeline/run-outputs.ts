@@ -4,7 +4,8 @@ import { buildSummary } from '../report/build-summary.js';
 import type { Summary } from '../report/summary-schema.js';
 import type { CellReport } from '../report/verdicts.js';
 import { NO_DIMENSION, type RunLayout } from '../run-dir/layout.js';
-import type { Prediction, RunManifest } from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
+import type { Prediction } from '../run-dir/schemas.js';
 import { readCellReport } from './cell-store.js';
 
 /** SWE-bench format (plus context and seed, when set), one line each, in the order given. */
@@ -15,7 +16,7 @@ export async function writePredictionsFile(layout: RunLayout, predictions: reado
 /** Build the summary from every predicted cell's finished report and write it as report.json. */
 export async function writeRunSummary(
   layout: RunLayout,
-  manifest: RunManifest,
+  manifest: RunSpec,
   instances: readonly SweBenchInstance[],
   predictions: readonly Prediction[],
 ): Promise<Summary> {

@@ -2,12 +2,12 @@
  * The run summary written to results/<run-id>/report.json (see summary-schema.ts for how the
  * top-level official fields are formed when a run has several cells).
  */
-import type { RunManifest } from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
 import type { CellSummary, OfficialSummary, OutcomeCounts, RepoSummary, Summary } from './summary-schema.js';
 import { cellVerdicts, runDimensions, type CellVerdict, type VerdictInput } from './verdicts.js';
 
 export interface SummaryInput extends VerdictInput {
-  manifest: Pick<RunManifest, 'run_id' | 'model_name_or_path' | 'contexts' | 'seeds'>;
+  manifest: Pick<RunSpec, 'run_id' | 'model_name_or_path' | 'contexts' | 'seeds'>;
 }
 
 const sorted = (ids: Iterable<string>): string[] => [...ids].sort();

@@ -80,9 +80,9 @@ const yamlString = (text: string): string => JSON.stringify(text);
 
 function hfDatasetId(run: RunData, given: string | undefined): string {
   if (given !== undefined) return given;
-  const hf = /^hf:([^:]+)/.exec(run.manifest.dataset.source);
+  const hf = /^hf:([^:]+)/.exec(run.manifest.benchmark.dataset.source);
   if (hf) return hf[1] as string;
-  throw new InputError(`export: --dataset-id: the run's dataset ${run.manifest.dataset.source} is a file; give the Hub dataset id, e.g. princeton-nlp/SWE-bench_Verified`);
+  throw new InputError(`export: --dataset-id: the run's dataset ${run.manifest.benchmark.dataset.source} is a file; give the Hub dataset id, e.g. princeton-nlp/SWE-bench_Verified`);
 }
 
 function hfEntry(run: RunData, context: string, options: z.output<typeof ExportArgsSchema>): string {
@@ -100,7 +100,7 @@ function hfEntry(run: RunData, context: string, options: z.output<typeof ExportA
     '- dataset:',
     `    id: ${yamlString(hfDatasetId(run, options.datasetId))}`,
     `    task_id: ${yamlString(options.taskId)}`,
-    ...(run.manifest.run_card?.dataset_revision ? [`    revision: ${yamlString(run.manifest.run_card.dataset_revision)}`] : []),
+    ...(run.manifest.benchmark.dataset.revision ? [`    revision: ${yamlString(run.manifest.benchmark.dataset.revision)}`] : []),
     `  value: ${rate.official.mean.toFixed(2)}`,
     `  date: ${yamlString(run.manifest.created_at)}`,
     ...(options.sourceUrl

@@ -15,13 +15,13 @@ import {
   ImageLedgerSchema,
   InstanceReportSchema,
   PredictionSchema,
-  RunManifestSchema,
   TrajectorySchema,
   type ImageLedger,
   type Prediction,
-  type RunManifest,
   type Trajectory,
 } from '../run-dir/schemas.js';
+import { readRunSpec } from '../run-dir/run-spec-file.js';
+import { instanceIds, type RunSpec } from '../run-dir/run-spec.js';
 import { readJsonFile, readJsonlFile } from './read-validated.js';
 import { readShardImages, readShardPredictions, shardsInProgress } from './shard-status.js';
 import type { CellReport, InstanceRow } from './verdicts.js';
@@ -35,7 +35,8 @@ export interface RolloutRecord {
 
 export interface RunData {
   root: string;
-  manifest: RunManifest;
+  /** run.json as a run spec, whatever format it was written in. */
+  manifest: RunSpec;
   rows: InstanceRow[];
   cells: CellReport[];
   predictions: Prediction[];
@@ -132,12 +133,12 @@ async function loadGoldRows(file: string | undefined, ids: ReadonlySet<string>):
   return rows;
 }
 
-function datasetFile(manifest: RunManifest, explicit: string | undefined): string | undefined {
+function datasetFile(manifest: RunSpec, explicit: string | undefined): string | undefined {
   if (explicit !== undefined) {
     if (!existsSync(explicit)) throw new InputError(`--dataset ${explicit}: no such file; expected a SWE-bench JSONL file`);
     return explicit;
   }
-  const source = manifest.dataset.source;
+  const source = manifest.benchmark.dataset.source;
   return source.endsWith('.jsonl') && existsSync(source) ? source : undefined;
 }
 
@@ -151,7 +152,7 @@ async function runInProgress(layout: RunLayout): Promise<boolean> {
 export async function loadRun(runDir: string, options: LoadRunOptions = {}): Promise<RunData> {
   const layout = new RunLayout(runDir);
   if (!existsSync(layout.manifest)) throw new InputError(`${runDir}: not a run directory (no run.json)`);
-  const manifest = await readJsonFile(layout.manifest, RunManifestSchema, 'a run manifest (run.json)');
+  const { spec: manifest } = await readRunSpec(layout.manifest);
   const predictions = [
     ...(existsSync(layout.predictions)
       ? await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction {instance_id, model_name_or_path, model_patch}')
@@ -160,14 +161,15 @@ export async function loadRun(runDir: string, options: LoadRunOptions = {}): Pro
   ];
   const [cells, rollouts] = await Promise.all([loadCells(layout), loadRollouts(layout)]);
 
-  const ids = new Set(manifest.instance_ids);
+  const ids = new Set(instanceIds(manifest));
+  const repos = new Map(manifest.benchmark.instances.map((i) => [i.id, i.repo]));
   if (ids.size === 0) {
     for (const c of cells) ids.add(c.instanceId);
     for (const p of predictions) ids.add(p.instance_id);
   }
   const gold = await loadGoldRows(datasetFile(manifest, options.dataset), ids);
   // run.json records each instance's repo; a run written before it did falls back on its dataset file
-  const rows = [...ids].map((id) => ({ instance_id: id, repo: manifest.instance_repos?.[id] ?? gold.get(id)?.repo ?? UNKNOWN_REPO }));
+  const rows = [...ids].map((id) => ({ instance_id: id, repo: repos.get(id) ?? gold.get(id)?.repo ?? UNKNOWN_REPO }));
   const goldPatches = new Map([...gold.values()].map((row) => [row.instance_id, row.patch]));
   const problemStatements = new Map([...gold.values()].flatMap((row) => (row.problem_statement === undefined ? [] : [[row.instance_id, row.problem_statement] as const])));
   const images = existsSync(layout.images) ? await readJsonFile(layout.images, ImageLedgerSchema, 'the images a run used (images.json)') : await readShardImages(runDir);

@@ -3,7 +3,8 @@
  * served model under which settings produced these numbers. Built from run.json and images.json,
  * so runs from before the card was recorded show what they have.
  */
-import type { ImageLedger, RunManifest } from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
+import type { ImageLedger } from '../run-dir/schemas.js';
 
 /** Qwen3's native context window; beyond it a served model is rope-scaled (YaRN). */
 const QWEN3_NATIVE_WINDOW = 32768;
@@ -15,15 +16,16 @@ function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 }
 
-export function runCardLines(manifest: RunManifest, images: ImageLedger | null = null): string[] {
+export function runCardLines(manifest: RunSpec, images: ImageLedger | null = null): string[] {
   const v = manifest.versions;
   const card = manifest.run_card;
+  const dataset = manifest.benchmark.dataset;
   const lines = [
     `sera-eval ${or(v['sera-eval'])} (commit ${or(v.git_revision?.slice(0, 12))}), node ${or(v.node)}`,
-    `dataset ${manifest.dataset.source} (revision ${or(card?.dataset_revision, 'unknown')}), sha256 ${manifest.dataset.sha256}, ` +
-      `${manifest.dataset.rows} rows, ${manifest.instance_ids.length} instances selected`,
+    `dataset ${dataset.source} (revision ${or(dataset.revision, 'unknown')}), sha256 ${dataset.sha256}, ` +
+      `${dataset.rows} rows, ${manifest.benchmark.instances.length} instances selected`,
   ];
-  for (const [context, e] of Object.entries(manifest.endpoints ?? {})) {
+  for (const [context, e] of Object.entries(manifest.model?.endpoints ?? {})) {
     const served = card?.endpoints[context];
     const window = served?.max_model_len ?? e.max_model_len;
     lines.push(
@@ -39,8 +41,8 @@ export function runCardLines(manifest: RunManifest, images: ImageLedger | null =
       );
     }
   }
-  if (manifest.sampling) {
-    const s = manifest.sampling;
+  if (manifest.model) {
+    const s = manifest.model.sampling;
     lines.push(`sampling: temperature ${s.temperature}, top_p ${s.top_p}, max_tokens ${or(s.max_tokens, 'server default')}; seeds ${manifest.seeds.join(',') || '–'}`);
   }
   if (manifest.limits) lines.push(`limits: max_steps ${manifest.limits.max_steps}, rollout timeout ${or(manifest.limits.rollout_timeout_s, 'none')} s`);
@@ -48,7 +50,7 @@ export function runCardLines(manifest: RunManifest, images: ImageLedger | null =
     const g = manifest.grading;
     lines.push(`grading: timeout ${g.timeout_s} s, memory ${gib(g.memory_bytes)}, pids ${g.pids_limit}, network ${g.network ? 'on' : 'off'}`);
   }
-  lines.push(`images: template ${or(manifest.image_template)}`);
+  lines.push(`images: template ${or(manifest.benchmark.image_template)}`);
   lines.push(`container engine: ${engines(images)}`);
   for (const [instanceId, name] of Object.entries(card?.images ?? {})) lines.push(`image ${instanceId}: ${name}, ${imageUsed(images?.images[name])}`);
   return lines;

@@ -4,7 +4,8 @@
  * failures kept apart. Summary, report tables, comparison and the nightly gate all start here.
  */
 import { NO_DIMENSION } from '../run-dir/layout.js';
-import type { InstanceReportEntry, Prediction, RunManifest } from '../run-dir/schemas.js';
+import type { RunSpec } from '../run-dir/run-spec.js';
+import type { InstanceReportEntry, Prediction } from '../run-dir/schemas.js';
 
 /**
  * `pending`: a cell of a run still in progress (no final summary yet) that has no report yet. It is
@@ -37,7 +38,7 @@ export interface CellVerdict {
 }
 
 export interface VerdictInput {
-  manifest: Pick<RunManifest, 'contexts' | 'seeds'>;
+  manifest: Pick<RunSpec, 'contexts' | 'seeds'>;
   rows: readonly InstanceRow[];
   cells: readonly CellReport[];
   predictions: readonly Prediction[];

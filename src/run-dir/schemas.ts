@@ -161,29 +161,6 @@ export type Trajectory = z.infer<typeof TrajectorySchema>;
 // ---------- run.json ----------
 
 /**
- * The run card's facts that run.json's other fields do not hold (src/pipeline/run-card.ts): what
- * each endpoint said about itself and the image each instance ran in. null: the server did not say.
- */
-export const RunCardSchema = z
-  .object({
-    endpoints: z.record(
-      z.string(),
-      z
-        .object({
-          model: z.string(),
-          root: z.string().nullable().describe('the checkpoint path /v1/models reports (vLLM: root)'),
-          max_model_len: z.number().int().nullable(),
-          server_version: z.string().nullable().describe('GET /version (vLLM)'),
-        })
-        .strict(),
-    ),
-    images: z.record(z.string(), z.string()).describe('instance id → image name; what each name was when used is in images.json'),
-    dataset_revision: z.string().nullable(),
-  })
-  .strict();
-export type RunCard = z.infer<typeof RunCardSchema>;
-
-/**
  * images.json: what each image name was when the run used it, and the engine that ran it; merged
  * on every resume (src/pipeline/image-ledger.ts). A name listed with two ids was re-pulled or
  * rebuilt between invocations, so its cells did not all run the same image.
@@ -215,58 +192,3 @@ export const ImageLedgerSchema = z
   })
   .strict();
 export type ImageLedger = z.infer<typeof ImageLedgerSchema>;
-
-/** What a run's endpoint answered when it was connected (one per context). */
-export const ManifestEndpointSchema = z
-  .object({
-    url: z.string().describe('without credentials'),
-    model: z.string().optional().describe('the model id the endpoint serves (/v1/models)'),
-    max_model_len: z.number().int().nullable(),
-    context_tokens: z.number().int().describe('the budget the harness enforces on this endpoint'),
-  })
-  .strict();
-
-/**
- * run.json: what was asked, the versions that answered, and the run card. Strict: an unknown key
- * is an error naming it, so a typo or a field from another tool never passes silently. Optional
- * fields are those older runs and `evaluate` runs do not have.
- */
-export const RunManifestSchema = z
-  .object({
-    run_id: z.string(),
-    command: z.enum(['run', 'evaluate', 'demo']),
-    created_at: z.string(),
-    resumed_at: z.array(z.string()).optional().describe('each time the run was resumed'),
-    versions: z.record(z.string(), z.string()),
-    dataset: z.object({ source: z.string(), sha256: z.string(), rows: z.number().int() }).strict(),
-    filters: z.record(z.string(), z.unknown()),
-    benchmark: z.string().optional().describe('the benchmark whose rows these are (absent: swe-bench, before there was a choice)'),
-    instance_ids: z.array(z.string()),
-    instance_repos: z.record(z.string(), z.string()).optional().describe("each instance's repository as its dataset row gave it"),
-    unsupported_skipped: z
-      .array(z.object({ instance_id: z.string(), reason: z.string() }).strict())
-      .optional()
-      .describe('selected rows the benchmark could not grade, dropped with --skip-unsupported'),
-    model_name_or_path: z.string(),
-    contexts: z.array(z.string()),
-    seeds: z.array(z.string()),
-    agent: z.object({ name: z.string(), config: z.unknown() }).strict().optional().describe('the agent scaffold and its settings'),
-    sandbox: z
-      .object({ name: z.string(), config: z.unknown(), facts: z.record(z.string(), z.string()).optional().describe('what the sandbox said of where it ran (SandboxProvider.describe)') })
-      .strict()
-      .optional()
-      .describe('where containers ran'),
-    predictions: z.string().optional().describe('evaluate: the predictions file graded'),
-    endpoints: z.record(z.string(), ManifestEndpointSchema).optional(),
-    sampling: z.object({ temperature: z.number(), top_p: z.number(), max_tokens: z.number().int().nullable() }).strict().optional(),
-    limits: z.object({ max_steps: z.number().int(), rollout_timeout_s: z.number().nullable() }).strict().optional(),
-    image_template: z.string().optional(),
-    grading: z
-      .object({ timeout_s: z.number(), network: z.boolean(), memory_bytes: z.number(), pids_limit: z.number().int(), cpus: z.number().optional() })
-      .strict()
-      .optional(),
-    run_card: RunCardSchema.optional(),
-    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).strict().optional().describe("a shard worker's run.json: its shard of a run planned with plan --shards N"),
-  })
-  .strict();
-export type RunManifest = z.infer<typeof RunManifestSchema>;

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
 import { DEMO_BEHAVIOURS } from '../../src/benchmarks/demo/demo-replay.js';
-import { ImageLedgerSchema, PredictionSchema, RunManifestSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
+import { RunSpecSchema } from '../../src/run-dir/run-spec.js';
+import { ImageLedgerSchema, PredictionSchema, TrajectorySchema } from '../../src/run-dir/schemas.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRows, ensureDemoImages } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
@@ -58,7 +59,8 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
   });
 
   it('writes run.json, predictions for 32k seed 1, a valid trajectory and the evaluation files per instance', () => {
-    const manifest = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8'));
+    const manifest = RunSpecSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    expect(manifest.format).toBe('sera-eval.run/2');
     expect(manifest.run_id).toBe(RUN_ID);
     expect(manifest.contexts).toEqual(['32k']);
     expect(manifest.seeds).toEqual(['1']);
@@ -83,7 +85,7 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
   });
 
   it('records the id of each image as the daemon reports it, and the engine, and the report card shows them', async () => {
-    const manifest = RunManifestSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
+    const manifest = RunSpecSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')));
     const ledger = ImageLedgerSchema.parse(JSON.parse(readFileSync(path.join(runDir, 'images.json'), 'utf8')));
     const version = await docker.docker.version();
     expect(ledger.engines.map((e) => e.version)).toEqual([version.Version]);
@@ -129,8 +131,8 @@ describe.skipIf(!docker.available)('sera-eval demo on real Docker', () => {
     expect(replayed.submission).toContain('textwrapx/truncate.py');
     expect(replayed.model).toBe(original.model);
     // the run directory came from the recorded run's run.json: the demo dataset and local images
-    const manifest = JSON.parse(readFileSync(path.join(out, 'replay-it', 'run.json'), 'utf8'));
-    expect(manifest.instance_ids).toEqual(['sera-eval__textwrapx-14']);
-    expect(manifest.image_template).toBe('local');
+    const manifest = RunSpecSchema.parse(JSON.parse(readFileSync(path.join(out, 'replay-it', 'run.json'), 'utf8')));
+    expect(manifest.benchmark.instances.map((i) => i.id)).toEqual(['sera-eval__textwrapx-14']);
+    expect(manifest.benchmark.image_template).toBe('local');
   }, 600_000);
 });

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { NO_DIMENSION, RunLayout } from '../../src/run-dir/layout.js';
 import { buildSummary } from '../../src/report/build-summary.js';
 import type { CellReport } from '../../src/report/verdicts.js';
-import type { InstanceReportEntry, Outcome, Prediction, RunManifest, Trajectory } from '../../src/run-dir/schemas.js';
+import { specFromV1, type RunManifestV1 } from '../../src/run-dir/run-spec-v1.js';
+import type { InstanceReportEntry, Outcome, Prediction, Trajectory } from '../../src/run-dir/schemas.js';
 
 export interface FixtureCell {
   instanceId: string;
@@ -28,7 +29,7 @@ export interface FixtureCell {
 export interface FixtureRun {
   runId?: string;
   model?: string;
-  command?: RunManifest['command'];
+  command?: RunManifestV1['command'];
   contexts?: string[];
   seeds?: string[];
   instanceIds: string[];
@@ -37,8 +38,10 @@ export interface FixtureRun {
   datasetSource?: string;
   /** A run still going (or interrupted): no final summary report.json, as the pipeline writes it last. */
   inProgress?: boolean;
-  /** Extra run.json fields (run card, run-defining settings). */
-  manifestExtra?: Partial<RunManifest>;
+  /** Extra run.json fields (run card, run-defining settings), described in the format-1 shape and written as the spec they convert to. */
+  manifestExtra?: Partial<RunManifestV1>;
+  /** Write run.json as an earlier sera-eval did (format 1, no `format` key) instead of the run spec. */
+  formatV1?: boolean;
   /** run.json instance_repos; by default each id's `owner__name-N` as `owner/name`, as SWE-bench ids are made. null = a run written before run.json recorded repos. */
   instanceRepos?: Record<string, string> | null;
 }
@@ -138,7 +141,7 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 export async function writeRunDir(root: string, spec: FixtureRun): Promise<string> {
   const layout = new RunLayout(root);
   const model = spec.model ?? 'allenai/SERA-32B';
-  const manifest: RunManifest = {
+  const v1: RunManifestV1 = {
     run_id: spec.runId ?? path.basename(root),
     command: spec.command ?? 'run',
     created_at: '2026-01-01T00:00:00.000Z',
@@ -152,7 +155,8 @@ export async function writeRunDir(root: string, spec: FixtureRun): Promise<strin
     seeds: spec.seeds ?? [NO_DIMENSION],
     ...spec.manifestExtra,
   };
-  await writeJson(layout.manifest, manifest);
+  const manifest = specFromV1(v1);
+  await writeJson(layout.manifest, spec.formatV1 ? v1 : manifest);
   const predictions: Prediction[] = [];
   const reports: CellReport[] = [];
   for (const cell of spec.cells) {

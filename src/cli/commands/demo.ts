@@ -16,12 +16,14 @@ import { DockerSandboxProvider } from '../../environment/docker/docker-sandbox.j
 import { buildDemoImages, materializeDemoWorkspaces } from '../../benchmarks/demo/demo-images.js';
 import { demoReplayScript } from '../../benchmarks/demo/demo-replay.js';
 import { reportCommand } from '../../report/report-command.js';
-import { DOCKER_HOST_OPTION, runLayoutFor, sandboxFor } from '../grading-options.js';
+import { DOCKER_HOST_OPTION, containerCpus, runLayoutFor, sandboxFor, sandboxManifest, type ContainerFlags } from '../grading-options.js';
+import { planRollouts, type RolloutRequest } from '../../pipeline/plan-run.js';
+import { datasetCacheDir } from '../../pipeline/select-instances.js';
+import { assertNotPlanned } from '../../pipeline/shards-plan.js';
+import { startRollouts } from '../../pipeline/start-run.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
-import { datasetCacheDir } from '../selection.js';
 import type { Schedule } from '../schedule.js';
-import { executeRun, type RunFlags } from './run.js';
 
 const DemoFlagsSchema = z.object({
   runId: z.string().optional(),
@@ -34,30 +36,41 @@ const DemoFlagsSchema = z.object({
 });
 type DemoFlags = z.infer<typeof DemoFlagsSchema>;
 
-/** What the demo runs: typed values, the same `run` would take from its flags. */
-function demoRunFlags(demo: DemoFlags): RunFlags {
+/** What the demo runs, as the request `run` would build from its flags; the replay server's URL is known later. */
+function demoRequest(runId: string, demo: DemoFlags, sandbox: RolloutRequest['sandbox'], url: string): RolloutRequest {
   return {
-    ...demo,
-    benchmark: demoBenchmark.name,
-    dataset: DEMO_DATASET_PATH,
+    command: 'demo',
+    runId,
+    selection: { benchmark: demoBenchmark.name, dataset: DEMO_DATASET_PATH, filters: {} },
     skipUnsupported: false,
-    endpoint: [],
-    agent: seraScaffold.name,
+    imageTemplate: 'local',
+    endpoints: [{ context: '32k', tokens: 32 * 1024, url }],
     // no key is sent to the local replay server, whatever OPENAI_API_KEY holds
     apiKeyEnv: 'SERA_EVAL_DEMO_NO_KEY',
-    context: [{ name: '32k', tokens: 32 * 1024 }],
+    requestTimeoutS: DEFAULT_REQUEST_TIMEOUT_S,
+    sampling: { temperature: 0, top_p: 1, max_tokens: null },
+    agent: { name: seraScaffold.name },
+    limits: { max_steps: DEFAULT_LIMITS.maxModelCalls, rollout_timeout_s: null },
     seeds: [1],
-    temperature: 0,
-    topP: 1,
-    maxSteps: DEFAULT_LIMITS.maxModelCalls,
-    requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
+    sandbox,
+    grading: { ...DEMO_GRADING, cpus: containerCpus({}, demo.evalWorkers) },
+    execution: { concurrency: demo.concurrency, eval_workers: demo.evalWorkers },
+  };
+}
+
+const DEMO_GRADING = { timeout_s: 300, max_output_bytes: 8 * 1024 ** 2, network: false, memory_bytes: 2 * 1024 ** 3, pids_limit: 1024 };
+
+/** The container settings the demo's sandbox is configured from, as `run` takes them from its flags. */
+function demoContainerFlags(demo: DemoFlags): ContainerFlags {
+  return {
+    ...demo,
     imageTemplate: 'local',
     pull: 'never',
-    timeout: 300,
-    network: false,
-    memory: 2 * 1024 ** 3,
-    pids: 1024,
-    maxOutput: 8 * 1024 ** 2,
+    timeout: DEMO_GRADING.timeout_s,
+    network: DEMO_GRADING.network,
+    memory: DEMO_GRADING.memory_bytes,
+    pids: DEMO_GRADING.pids_limit,
+    maxOutput: DEMO_GRADING.max_output_bytes,
   };
 }
 
@@ -85,15 +98,17 @@ export function registerDemo(program: Command, io: Io, schedule: Schedule): void
     .option(...DOCKER_HOST_OPTION)
     .action((opts: { runId?: string; output: string; sandbox: string; sandboxConfig?: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
       schedule(async () => {
-        const flags = demoRunFlags(parseFlags(DemoFlagsSchema, opts, 'demo'));
+        const demo = parseFlags(DemoFlagsSchema, opts, 'demo');
+        const flags = demoContainerFlags(demo);
         const { runId, layout } = runLayoutFor(flags, 'demo');
+        assertNotPlanned(layout.root);
         const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
         io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
         // --sandbox local: the demo repos, materialized once, are the images it copies from
         const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
         try {
           const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
-          const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers, workspaces);
+          const sandbox = await sandboxFor(flags, runId, io, demo.evalWorkers, workspaces);
           // Built on the docker sandbox's engine; for kubernetes on this machine's, which the nodes must share.
           const docker = sandbox.provider instanceof DockerSandboxProvider ? sandbox.provider.client : workspaceRoot === null ? dockerClient(flags.dockerHost) : null;
           if (docker) {
@@ -101,7 +116,8 @@ export function registerDemo(program: Command, io: Io, schedule: Schedule): void
           }
           const replay = await startReplayServer(await demoReplayScript(rows));
           try {
-            await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, sandbox, io, 'demo');
+            const planned = await planRollouts(demoRequest(runId, demo, sandboxManifest(sandbox), replay.url), io);
+            await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
           } finally {
             await replay.close();
           }

@@ -1,22 +1,26 @@
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadPredictions } from '../../dataset/index.js';
+import { benchmarks } from '../../benchmarks/benchmarks.js';
+import type { SweBenchInstance } from '../../dataset/schema.js';
 import { InputError } from '../../errors.js';
-import { writeManifest, type ManifestFields } from '../../pipeline/manifest.js';
+import { planInstances, withPlan, type UnplannedSpec } from '../../pipeline/instance-plans.js';
+import { writeRunSpec } from '../../pipeline/manifest.js';
+import { planEvaluation } from '../../pipeline/plan-evaluation.js';
+import { planRollouts } from '../../pipeline/plan-run.js';
 import { assertPlannable, samePlanExists, splitIntoShards, writeShardPlan, type CellToPlan } from '../../pipeline/shards-plan.js';
 import { writePredictionsFile } from '../../pipeline/run-outputs.js';
 import { NO_DIMENSION, RunLayout, cellId } from '../../run-dir/layout.js';
 import { acquireRunLock } from '../../run-dir/run-lock.js';
 import { ShardLayout, plannedCellIds, shardDir, type PlannedCell } from '../../run-dir/shard-files.js';
+import type { RunSpecFields, SpecSandbox } from '../../run-dir/run-spec.js';
 import type { Prediction } from '../../run-dir/schemas.js';
 import { parseFlags, positiveInt } from '../flags.js';
-import { runLayoutFor, sandboxSettings } from '../grading-options.js';
+import { runLayoutFor, sandboxSettings, type ContainerFlags } from '../grading-options.js';
 import { EXIT, type Io } from '../io.js';
-import { selectInstances, type Selection } from '../selection.js';
-import { EvaluateFlagsSchema, evaluateManifestFields } from './evaluate.js';
+import { EvaluateFlagsSchema, evaluationRequest } from './evaluate.js';
 import type { Schedule } from '../schedule.js';
-import { RunFlagsSchema, addRunOptions, connectContexts, preflightContexts, runManifestFields } from './run.js';
+import { RunFlagsSchema, addRunOptions, rolloutRequest } from './run.js';
 
 const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() });
 
@@ -38,7 +42,7 @@ export function registerPlan(program: Command, io: Io, schedule: Schedule): void
     schedule(async () => {
       const { shards: count, predictions: predictionsSource } = parseFlags(PlanFlagsSchema, raw, 'plan');
       const stored = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'shards'));
-      const planned = predictionsSource === undefined ? await planRollouts(stored, io) : await planEvaluation(stored);
+      const planned = predictionsSource === undefined ? await planRolloutShards(stored, io) : await planEvaluationShards(stored);
       const instanceCount = new Set(planned.cells.map((c) => c.instance.instance_id)).size;
       if (count > instanceCount) {
         throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
@@ -55,7 +59,7 @@ export function registerPlan(program: Command, io: Io, schedule: Schedule): void
           return EXIT.ok;
         }
         // shards.json last: its presence is what marks the directory as planned
-        await writeManifest(planned.layout, planned.manifest);
+        await writeRunSpec(planned.layout, planned.spec);
         for (const [i, cells] of shards.entries()) {
           await mkdir(shardDir(root, i + 1), { recursive: true });
           if (planned.predictions) {
@@ -86,49 +90,54 @@ interface PlannedRun {
   command: 'run' | 'evaluate';
   runId: string;
   layout: RunLayout;
-  manifest: ManifestFields;
-  instances: Selection['instances'];
+  /** The spec the workers run: planned here, so an unsupported row stops the plan, not N workers. */
+  spec: RunSpecFields;
+  instances: SweBenchInstance[];
   cells: CellToPlan[];
   /** evaluate only: written per shard now, so workers do not need the predictions file. */
   predictions?: Prediction[];
 }
 
-async function planRollouts(raw: Record<string, unknown>, io: Io): Promise<PlannedRun> {
+async function planRolloutShards(raw: Record<string, unknown>, io: Io): Promise<PlannedRun> {
   const flags = parseFlags(RunFlagsSchema, raw, 'plan');
   refuseUrlCredentials([...(flags.baseUrl ? [flags.baseUrl] : []), ...flags.endpoint.map((e) => e.slice(e.indexOf('=') + 1))]);
   if (raw.workers !== undefined) throw new InputError('sera-eval plan: --workers is for --predictions; rollout workers use --eval-workers');
-  await sandboxSettings(flags, flags.evalWorkers);
-  const selection = await selectInstances(flags);
-  // the endpoints are checked now (reachable, long enough for each context) rather than by N workers at once
-  const apiKey = process.env[flags.apiKeyEnv];
-  const contexts = await connectContexts(flags, apiKey);
-  await preflightContexts(flags, contexts, io, 'plan');
   const { runId, layout } = runLayoutFor(flags, 'run');
-  const cells = contexts.flatMap((c) => flags.seeds.flatMap((seed) => selection.instances.map((instance) => ({ instance, context: c.name, seed: String(seed) }))));
-  return { command: 'run', runId, layout, manifest: await runManifestFields(flags, runId, 'run', selection, contexts, apiKey), instances: selection.instances, cells };
+  // the endpoints are checked now (reachable, long enough for each context) rather than by N workers at once
+  const planned = await planRollouts(await rolloutRequest(flags, runId, 'run', await plannedSandbox(flags, flags.evalWorkers)), io, 'plan');
+  const { spec, instances } = plannedSpec(planned.spec, planned.rows);
+  const cells = spec.contexts.flatMap((context) => spec.seeds.flatMap((seed) => instances.map((instance) => ({ instance, context, seed }))));
+  return { command: 'run', runId, layout, spec, instances, cells };
 }
 
-async function planEvaluation(raw: Record<string, unknown>): Promise<PlannedRun> {
+async function planEvaluationShards(raw: Record<string, unknown>): Promise<PlannedRun> {
   const rolloutOnly = ['baseUrl', 'model'].filter((key) => raw[key] !== undefined);
   if (rolloutOnly.length > 0 || (Array.isArray(raw.endpoint) && raw.endpoint.length > 0)) {
     throw new InputError('sera-eval plan: --base-url, --endpoint and --model are for rollouts; with --predictions nothing is rolled out');
   }
   const flags = parseFlags(EvaluateFlagsSchema, raw, 'plan');
-  await sandboxSettings(flags, flags.workers);
-  const selection = await selectInstances(flags);
-  const predictions = await loadPredictions(flags.predictions, selection.instances);
   const { runId, layout } = runLayoutFor(flags, 'evaluate');
-  const byId = new Map(selection.instances.map((row) => [row.instance_id, row]));
+  const planned = await planEvaluation(evaluationRequest(flags, runId, await plannedSandbox(flags, flags.workers)));
+  const { spec, instances } = plannedSpec(planned.spec, planned.rows);
+  const byId = new Map(instances.map((row) => [row.instance_id, row]));
+  const predictions = planned.predictions.filter((p) => byId.has(p.instance_id));
   const cells = predictions.map((p) => ({ instance: byId.get(p.instance_id)!, context: p.context ?? NO_DIMENSION, seed: p.seed ?? NO_DIMENSION }));
-  return {
-    command: 'evaluate',
-    runId,
-    layout,
-    manifest: await evaluateManifestFields(flags, runId, selection, predictions),
-    instances: selection.instances,
-    cells,
-    predictions,
-  };
+  return { command: 'evaluate', runId, layout, spec, instances, cells, predictions };
+}
+
+/**
+ * The sandbox settings the workers will use, checked now (exit 2 naming the field) without making
+ * the provider: the workers' cluster may not be reachable from here. Each worker records its own.
+ */
+async function plannedSandbox(flags: ContainerFlags, gradingWorkers: number): Promise<SpecSandbox> {
+  const { factory, config } = await sandboxSettings(flags, gradingWorkers);
+  return { name: factory.name, config };
+}
+
+/** The rows the benchmark can grade (an unsupported one stops the plan unless --skip-unsupported), in the spec. */
+function plannedSpec(spec: UnplannedSpec, rows: readonly SweBenchInstance[]): { spec: RunSpecFields; instances: SweBenchInstance[] } {
+  const plans = planInstances(benchmarks.get(spec.benchmark.name), rows, { imageTemplate: spec.benchmark.image_template ?? '', skipUnsupported: spec.benchmark.skip_unsupported });
+  return { spec: withPlan(spec, plans), instances: plans.planned.map((p) => p.row) };
 }
 
 /** shards.json keeps the flags for the workers, and a secret must not be written into the run directory. */

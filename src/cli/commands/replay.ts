@@ -5,11 +5,13 @@ import { DEFAULT_REQUEST_TIMEOUT_S } from '../../model/model-client.js';
 import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
 import { startReplayServer } from '../../model/replay-server.js';
 import { compareReplays, readRecordedRollout, renderComparison, replayScriptFor, sharedCell, type RecordedRollout } from '../../pipeline/replay-trajectory.js';
-import { ContainerFlagsSchema, addContainerOptions, runLayoutFor, sandboxFor } from '../grading-options.js';
+import { ContainerFlagsSchema, addContainerOptions, gradingSpec, runLayoutFor, sandboxFor, type ContainerFlags } from '../grading-options.js';
 import { contextList, parseFlags, positiveInt } from '../flags.js';
 import { EXIT, type Io } from '../io.js';
 import type { Schedule } from '../schedule.js';
-import { executeRun, type RunFlags } from './run.js';
+import { planRollouts, type RolloutRequest } from '../../pipeline/plan-run.js';
+import { assertNotPlanned } from '../../pipeline/shards-plan.js';
+import { startRollouts } from '../../pipeline/start-run.js';
 
 const ReplayFlagsSchema = ContainerFlagsSchema.extend({
   dataset: z.string().min(1).optional(),
@@ -48,30 +50,39 @@ export function registerReplay(program: Command, io: Io, schedule: Schedule): vo
       const manifest = recorded.find((r) => r.manifest !== null)?.manifest ?? null;
       const own = parseFlags(ReplayFlagsSchema, raw, 'replay');
       const sampling = RecordedSamplingSchema.parse(recorded[0]!.trajectory.sampling);
-      const flags: RunFlags = {
+      const flags: ContainerFlags = {
         ...own,
-        imageTemplate: self.getOptionValueSource('imageTemplate') === 'default' ? (manifest?.image_template ?? own.imageTemplate) : own.imageTemplate,
-        ...(own.dataset === undefined && manifest ? { dataset: manifest.dataset.source } : {}),
-        ...(manifest?.benchmark === undefined ? {} : { benchmark: manifest.benchmark }),
-        skipUnsupported: false,
-        instances: recorded.map((r) => r.trajectory.instance_id).join(','),
-        endpoint: [],
-        agent: seraScaffold.name,
-        apiKeyEnv: NO_API_KEY_ENV,
-        context: parseFlags(z.object({ context: contextList }), { context }, 'replay').context,
-        seeds: [Number(seed)],
-        temperature: sampling.temperature,
-        topP: sampling.top_p,
-        ...(sampling.max_tokens === undefined ? {} : { maxTokens: sampling.max_tokens }),
-        // the step limit the recording ran under, so a rollout that hit it hits it again
-        maxSteps: manifest?.limits?.max_steps ?? DEFAULT_LIMITS.maxModelCalls,
-        requestTimeout: DEFAULT_REQUEST_TIMEOUT_S,
-        concurrency: 1,
+        imageTemplate: self.getOptionValueSource('imageTemplate') === 'default' ? (manifest?.benchmark.image_template ?? own.imageTemplate) : own.imageTemplate,
       };
+      const contextLength = parseFlags(z.object({ context: contextList }), { context }, 'replay').context[0]!;
       const { runId, layout } = runLayoutFor(flags, 'replay');
-      const replay = await startReplayServer(replayScriptFor(recorded, flags.context[0]!.tokens));
+      assertNotPlanned(layout.root);
+      const sandbox = await sandboxFor(flags, runId, io, own.evalWorkers);
+      const replay = await startReplayServer(replayScriptFor(recorded, contextLength.tokens));
       try {
-        await executeRun({ ...flags, baseUrl: replay.url }, runId, layout, await sandboxFor(flags, runId, io, flags.evalWorkers), io);
+        const request: RolloutRequest = {
+          command: 'run',
+          runId,
+          selection: {
+            ...(manifest ? { benchmark: manifest.benchmark.name } : {}),
+            ...(own.dataset !== undefined ? { dataset: own.dataset } : manifest ? { dataset: manifest.benchmark.dataset.source } : {}),
+            filters: { instances: recorded.map((r) => r.trajectory.instance_id) },
+          },
+          skipUnsupported: false,
+          imageTemplate: flags.imageTemplate,
+          endpoints: [{ context: contextLength.name, tokens: contextLength.tokens, url: replay.url }],
+          apiKeyEnv: NO_API_KEY_ENV,
+          requestTimeoutS: DEFAULT_REQUEST_TIMEOUT_S,
+          sampling: { temperature: sampling.temperature, top_p: sampling.top_p, max_tokens: sampling.max_tokens ?? null },
+          agent: { name: seraScaffold.name },
+          // the step limit the recording ran under, so a rollout that hit it hits it again
+          limits: { max_steps: manifest?.limits?.max_steps ?? DEFAULT_LIMITS.maxModelCalls, rollout_timeout_s: null },
+          seeds: [Number(seed)],
+          sandbox: { name: sandbox.name, config: sandbox.config },
+          grading: gradingSpec(flags, own.evalWorkers),
+          execution: { concurrency: 1, eval_workers: own.evalWorkers },
+        };
+        await startRollouts(await planRollouts(request, io), { layout, sandbox: sandbox.provider, io });
       } finally {
         await replay.close();
       }

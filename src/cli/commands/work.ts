@@ -2,22 +2,25 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadDataset } from '../../dataset/index.js';
 import { InputError } from '../../errors.js';
-import { readManifest, type ManifestFields } from '../../pipeline/manifest.js';
+import type { ModelClient } from '../../model/model-client.js';
+import { readRunSpecOf } from '../../pipeline/manifest.js';
+import { connectEndpoints } from '../../pipeline/plan-run.js';
+import { requiredSetting } from '../../pipeline/required-setting.js';
+import { datasetCacheDir } from '../../pipeline/select-instances.js';
 import { shardFromEnv, SHARD_INDEX_VARIABLES, type ShardChoice } from '../../pipeline/shards-env.js';
 import { readShardPlan } from '../../pipeline/shards-plan.js';
+import { startEvaluation, startRollouts } from '../../pipeline/start-run.js';
 import { readJsonlFile } from '../../report/read-validated.js';
 import type { Summary } from '../../report/summary-schema.js';
 import { RunLayout } from '../../run-dir/layout.js';
+import type { RunSpecFields } from '../../run-dir/run-spec.js';
 import { PredictionSchema } from '../../run-dir/schemas.js';
 import { ShardLayout, plannedCellIds, plannedInstancesFile } from '../../run-dir/shard-files.js';
-import { ShardSchema, parseFlags } from '../flags.js';
-import { containerCpus, sandboxFor, sandboxManifest } from '../grading-options.js';
+import { ShardSchema, parseFlags, positiveInt } from '../flags.js';
+import { ContainerFlagsSchema, containerCpus, sandboxFor, sandboxManifest } from '../grading-options.js';
 import { EXIT, type Io } from '../io.js';
-import { datasetCacheDir } from '../selection.js';
 import { renderSummaryLine } from '../summary-line.js';
-import { EvaluateFlagsSchema, executeEvaluate } from './evaluate.js';
 import type { Schedule } from '../schedule.js';
-import { RunFlagsSchema, executeRun } from './run.js';
 
 const WorkFlagsSchema = z.object({ shard: ShardSchema.optional(), shardFromEnv: z.boolean().default(false) });
 
@@ -40,29 +43,25 @@ export function registerWork(program: Command, io: Io, schedule: Schedule): void
         const flags = parseFlags(WorkFlagsSchema, raw, 'work');
         const plan = await readShardPlan(runDir);
         const choice = chooseShard(flags, plan.count);
-        const rootManifest = await readManifest(new RunLayout(runDir));
-        if (!rootManifest) throw new InputError(`${runDir}/run.json: missing or not a run manifest; plan the run again with sera-eval plan`);
-        const { created_at: _created, versions: _versions, resumed_at: _resumed, ...asked } = rootManifest;
-        const manifest: ManifestFields = { ...asked, shard: choice };
+        const root = await readRunSpecOf(new RunLayout(runDir));
+        if (!root) throw new InputError(`${runDir}/run.json: missing or not a run spec; plan the run again with sera-eval plan`);
+        const { format: _format, created_at: _created, versions: _versions, resumed_at: _resumed, ...asked } = root;
         const cells = plannedCellIds(plan.shards[choice.index - 1]!.cells);
         const layout = new ShardLayout(runDir, choice, cells);
         const { rows } = await loadDataset(plannedInstancesFile(runDir), { cacheDir: datasetCacheDir() });
         const own = new Set(plan.shards[choice.index - 1]!.cells.map((c) => c.instance_id));
         const instances = rows.filter((row) => own.has(row.instance_id));
         io.stderr.write(`sera-eval work: shard ${choice.index}/${choice.count} of ${plan.run_id}: ${cells.size} cells\n`);
-        let summary: Summary;
-        if (plan.command === 'run') {
-          const runFlags = parseFlags(RunFlagsSchema, plan.flags, 'work (flags from shards.json)');
-          const sandbox = await sandboxFor(runFlags, shardSandboxId(plan.run_id, choice), io, runFlags.evalWorkers);
-          const own = { ...withWorkerCpus(manifest, containerCpus(runFlags, runFlags.evalWorkers)), sandbox: sandboxManifest(sandbox) };
-          summary = await executeRun(runFlags, plan.run_id, layout, sandbox, io, 'run', { instances, manifest: own, cells });
-        } else {
-          const evalFlags = parseFlags(EvaluateFlagsSchema, plan.flags, 'work (flags from shards.json)');
-          const predictions = await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction written by sera-eval plan');
-          const sandbox = await sandboxFor(evalFlags, shardSandboxId(plan.run_id, choice), io, evalFlags.workers);
-          const own = { ...withWorkerCpus(manifest, containerCpus(evalFlags, evalFlags.workers)), sandbox: sandboxManifest(sandbox) };
-          summary = await executeEvaluate(evalFlags, layout, sandbox, io, { instances, predictions, manifest: own, cells });
-        }
+        // the sandbox is this worker's: its CPU quota depends on the worker's machine (its cores), not the planner's
+        const container = parseFlags(ContainerFlagsSchema.extend({ evalWorkers: positiveInt.optional(), workers: positiveInt.optional() }), plan.flags, 'work (flags from shards.json)');
+        const workers = requiredSetting(asked.execution, 'execution').eval_workers;
+        const sandbox = await sandboxFor(container, shardSandboxId(plan.run_id, choice), io, workers);
+        const spec = { ...asked, sandbox: sandboxManifest(sandbox), grading: { ...requiredSetting(asked.grading, 'grading'), cpus: containerCpus(container, workers) }, shard: choice };
+        const deps = { layout, sandbox: sandbox.provider, io, cells };
+        const summary: Summary =
+          plan.command === 'run'
+            ? await startRollouts({ spec, rows: instances, clients: await connectPlannedEndpoints(spec) }, deps)
+            : await startEvaluation({ spec, rows: instances, predictions: await readJsonlFile(layout.predictions, PredictionSchema, 'a prediction written by sera-eval plan') }, deps);
         io.stdout.write(`shard ${choice.index}/${choice.count}: ${renderSummaryLine(summary, runDir)}`);
         if (summary.infrastructure_instances > 0) {
           io.stderr.write(
@@ -76,10 +75,15 @@ export function registerWork(program: Command, io: Io, schedule: Schedule): void
     );
 }
 
-/** The CPU quota per container depends on the worker's machine (its cores), not the planner's. */
-function withWorkerCpus(manifest: ManifestFields, cpus: number): ManifestFields {
-  const grading = manifest.grading;
-  return grading && typeof grading === 'object' ? { ...manifest, grading: { ...grading, cpus } } : manifest;
+/** A planned run's endpoints, each held to the model the plan found there. */
+async function connectPlannedEndpoints(spec: RunSpecFields): Promise<Map<string, ModelClient>> {
+  const model = requiredSetting(spec.model, 'model');
+  const apiKey = model.api_key_env ? process.env[model.api_key_env] : undefined;
+  const endpoints = spec.contexts.map((context) => {
+    const e = requiredSetting(model.endpoints[context], `model.endpoints.${context}`);
+    return { context, tokens: e.context_tokens, url: e.url, ...(e.model ? { model: e.model } : {}) };
+  });
+  return connectEndpoints(endpoints, { requestTimeoutS: requiredSetting(model.request_timeout_s, 'model.request_timeout_s'), ...(apiKey ? { apiKey } : {}) });
 }
 
 function chooseShard(flags: z.infer<typeof WorkFlagsSchema>, count: number): ShardChoice {

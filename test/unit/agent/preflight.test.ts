@@ -7,7 +7,9 @@ import { EndpointMisconfiguredError, preflightEndpoint, preflightEndpoints } fro
 import { PREFLIGHT_PROMPT } from '../../../src/model/replay-server.js';
 import type { ReplayServer } from '../../../src/model/replay-server.js';
 import { SERA_TOOLS } from '../../../src/agents/sera/tool-schemas.js';
-import { executeRun, RunFlagsSchema } from '../../../src/cli/commands/run.js';
+import { rolloutRequest, RunFlagsSchema } from '../../../src/cli/commands/run.js';
+import { planRollouts } from '../../../src/pipeline/plan-run.js';
+import { startRollouts } from '../../../src/pipeline/start-run.js';
 import { parseFlags } from '../../../src/cli/flags.js';
 import { DEMO_DATASET_PATH } from '../../../src/benchmarks/demo/demo-repo.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
@@ -110,9 +112,13 @@ describe('run with an endpoint started without tool calling', () => {
         'run',
       );
       const io = { stdout: { write: () => undefined }, stderr: { write: () => undefined } };
-      await expect(executeRun(flags, 'preflight', new RunLayout(path.join(output, 'preflight')), { name: 'fake', config: {}, provider: sandbox }, io)).rejects.toBeInstanceOf(
-        EndpointMisconfiguredError,
-      );
+      const run = async () =>
+        startRollouts(await planRollouts(await rolloutRequest(flags, 'preflight', 'run', { name: 'fake', config: {} }), io), {
+          layout: new RunLayout(path.join(output, 'preflight')),
+          sandbox,
+          io,
+        });
+      await expect(run()).rejects.toBeInstanceOf(EndpointMisconfiguredError);
       expect(sandbox.starts).toEqual([]);
       expect(sandbox.prepared).toEqual([]);
       expect(await readdir(output)).toEqual([]);

@@ -6,15 +6,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectModelClient } from '../../../src/model/model-client.js';
-import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
+import { connectModelClient, type ModelClient } from '../../../src/model/model-client.js';
 import { demoBenchmark } from '../../../src/benchmarks/demo/demo.js';
 import type { ReplayServer } from '../../../src/model/replay-server.js';
 import { demoRepoSourceDir, materializeRepo } from '../../../src/benchmarks/demo/demo-repo.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
 import { LocalEnvironment } from '../../../src/environment/local-environment.js';
 import type { SandboxRequest } from '../../../src/environment/sandbox-provider.js';
-import { runBenchmark, type BenchmarkOptions, type ContextPlan } from '../../../src/pipeline/benchmark-run.js';
+import { runBenchmark } from '../../../src/pipeline/benchmark-run.js';
+import { rolloutSpec } from '../../support/run-spec-fixture.js';
 import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { OutputWriteError } from '../../../src/run-dir/write-errors.js';
@@ -53,30 +53,17 @@ async function sandboxFor(failRollouts = false): Promise<FakeSandbox> {
   });
 }
 
-async function options(root: string, contexts: ContextPlan[]): Promise<BenchmarkOptions> {
+interface Context {
+  name: string;
+  tokens: number;
+  client: ModelClient;
+}
+
+/** The spec the planner would build for these contexts, and the deps besides the sandbox. */
+function setup(root: string, contexts: Context[], tweak: { seeds?: string[]; concurrency?: number; evalWorkers?: number } = {}) {
   return {
-    layout: new RunLayout(root),
-    manifest: {
-      run_id: 'r',
-      command: 'run',
-      dataset: { source: 'demo', sha256: 'x', rows: 1 },
-      filters: {},
-      model_name_or_path: 'sera-fake',
-      contexts: contexts.map((c) => c.name),
-      seeds: ['1', '2'],
-    },
-    benchmark: demoBenchmark,
-    instances: [row],
-    skipUnsupported: false,
-    agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({}) },
-    contexts,
-    seeds: [1, 2],
-    sampling: { temperature: 0, topP: 1 },
-    imageTemplate: 'local',
-    concurrency: 2,
-    evalWorkers: 2,
-    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
-    retryBaseDelayMs: 1,
+    spec: rolloutSpec({ benchmark: demoBenchmark.name, imageTemplate: 'local', contexts, seeds: tweak.seeds ?? ['1', '2'], concurrency: tweak.concurrency ?? 2, evalWorkers: tweak.evalWorkers ?? 2 }),
+    deps: { layout: new RunLayout(root), rows: [row], clients: new Map(contexts.map((c) => [c.name, c.client])), retryBaseDelayMs: 1 },
   };
 }
 
@@ -96,7 +83,8 @@ describe('runBenchmark', () => {
     ];
     const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
     const sandbox = await sandboxFor();
-    const summary = await runBenchmark(await options(root, contexts), { sandbox, progress: silent });
+    const run = setup(root, contexts);
+    const summary = await runBenchmark(run.spec, { ...run.deps, sandbox, progress: silent });
 
     expect(summary.contexts).toEqual(['32k', '64k']);
     expect(summary.resolved_instances).toBe(4);
@@ -115,7 +103,7 @@ describe('runBenchmark', () => {
     const mtime = statSync(trajFile).mtimeMs;
     const again = await sandboxFor();
     const lines: string[] = [];
-    const resumed = await runBenchmark(await options(root, contexts), { sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
+    const resumed = await runBenchmark(run.spec, { ...run.deps, sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
     expect(again.starts).toEqual([]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('run: 4/4 done [32k 2/2, 64k 2/2] (4 resumed) | running 0 | resolved 4');
@@ -146,10 +134,8 @@ describe('runBenchmark', () => {
       };
       return env;
     });
-    await runBenchmark(
-      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), concurrency: 1, evalWorkers: 1 },
-      { sandbox, progress: silent },
-    );
+    const run = setup(root, [{ name: '32k', tokens: 32768, client }], { concurrency: 1, evalWorkers: 1 });
+    await runBenchmark(run.spec, { ...run.deps, sandbox, progress: silent });
     expect(events.indexOf('start rollout 2')).toBeLessThan(events.indexOf('removed rollout 1'));
     expect(events.filter((e) => e.startsWith('removed'))).toHaveLength(4);
   });
@@ -161,7 +147,8 @@ describe('runBenchmark', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
     const lines: string[] = [];
     const progress = { write: (t: string) => lines.push(t), isTTY: false };
-    const broken = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(true), progress });
+    const run = setup(root, contexts, { seeds: ['1'] });
+    const broken = await runBenchmark(run.spec, { ...run.deps, sandbox: await sandboxFor(true), progress });
     expect(broken.infrastructure_instances).toBe(1);
     // the progress line counts exactly the retries the trajectory records (3 tries: 2 restarts)
     const traj = TrajectorySchema.parse(JSON.parse(readFileSync(path.join(root, 'trajectories/32k/1', `${row.instance_id}.traj.json`), 'utf8')));
@@ -170,7 +157,7 @@ describe('runBenchmark', () => {
     expect(broken.error_instances).toBe(0);
     expect(broken.resolved_instances).toBe(0);
 
-    const healed = await runBenchmark({ ...(await options(root, contexts)), seeds: [1] }, { sandbox: await sandboxFor(), progress: silent });
+    const healed = await runBenchmark(run.spec, { ...run.deps, sandbox: await sandboxFor(), progress: silent });
     expect(healed.infrastructure_instances).toBe(0);
     expect(healed.resolved_instances).toBe(1);
   });
@@ -184,10 +171,8 @@ describe('runBenchmark', () => {
       controller.abort();
       throw new EnvironmentUnavailableError('aborting');
     });
-    const run = runBenchmark(
-      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), concurrency: 1 },
-      { sandbox, progress: silent, signal: controller.signal },
-    );
+    const { spec, deps } = setup(root, [{ name: '32k', tokens: 32768, client }], { concurrency: 1 });
+    const run = runBenchmark(spec, { ...deps, sandbox, progress: silent, signal: controller.signal });
     await expect(run).rejects.toThrow(/interrupted/);
     expect(sandbox.starts).toHaveLength(1);
   });
@@ -204,10 +189,8 @@ describe('runBenchmark', () => {
       },
     };
     const sandbox = await sandboxFor();
-    const error = await runBenchmark(
-      { ...(await options(root, [{ name: '32k', tokens: 32768, client }])), layout: new RunLayout(root, ops), concurrency: 1 },
-      { sandbox, progress: silent },
-    ).catch((e: unknown) => e);
+    const { spec, deps } = setup(root, [{ name: '32k', tokens: 32768, client }], { concurrency: 1 });
+    const error = await runBenchmark(spec, { ...deps, layout: new RunLayout(root, ops), sandbox, progress: silent }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputWriteError);
     expect((error as Error).message).toMatch(/^cannot write .*trajectories\/32k\/\d\/sera-eval__textwrapx-14\.traj\.json: no space left on device \(ENOSPC\)/);
     expect(sandbox.starts.filter((s) => s.purpose === 'rollout')).toHaveLength(1);
@@ -226,10 +209,8 @@ describe('runBenchmark', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'bench-run-'));
     const sandbox = await sandboxFor();
     const layout = new ShardLayout(root, { index: 1, count: 3 });
-    const summary = await runBenchmark(
-      { ...(await options(root, contexts)), layout, cells: new Set([`64k/2/${row.instance_id}`]) },
-      { sandbox, progress: silent },
-    );
+    const { spec, deps } = setup(root, contexts);
+    const summary = await runBenchmark(spec, { ...deps, layout, cells: new Set([`64k/2/${row.instance_id}`]), sandbox, progress: silent });
     expect(sandbox.starts.map((s) => `${s.purpose} ${s.cell.context}/${s.cell.seed}`)).toEqual(['rollout 64k/2', 'grading 64k/2']);
     expect(summary.resolved_ids).toEqual([`64k/2/${row.instance_id}`]);
     expect(existsSync(path.join(root, 'trajectories/32k'))).toBe(false);

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { EnvironmentUnavailableError } from '../../../src/environment/environment.js';
-import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
+import { evaluatePredictions } from '../../../src/pipeline/evaluate-run.js';
+import { evaluateWith, evaluationSpec, type EvaluationFixture } from '../../support/run-spec-fixture.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
 import type { Prediction } from '../../../src/run-dir/schemas.js';
@@ -23,26 +23,8 @@ function passingEnv(): FakeEnvironment {
   );
 }
 
-function options(root: string, predictions: Prediction[]): EvaluateOptions {
-  return {
-    layout: new RunLayout(root),
-    manifest: {
-      run_id: 'test',
-      command: 'evaluate',
-      dataset: { source: 'memory', sha256: 'x', rows: rows.length },
-      filters: {},
-      model_name_or_path: 'm',
-      contexts: [],
-      seeds: [],
-    },
-    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
-    instances: rows,
-    skipUnsupported: false,
-    predictions,
-    imageTemplate: 'swebench',
-    workers: 2,
-    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
-  };
+function options(root: string, predictions: Prediction[]): EvaluationFixture {
+  return { spec: evaluationSpec(), deps: { layout: new RunLayout(root), rows, predictions, retryBaseDelayMs: 1 } };
 }
 
 const silent = { write: () => undefined };
@@ -55,7 +37,7 @@ describe('evaluatePredictions', () => {
       if (req.attempt === 1) throw new EnvironmentUnavailableError('container failed to start');
       return passingEnv();
     });
-    const summary = await evaluatePredictions(options(root, preds(PATCH)), { sandbox, progress: silent });
+    const summary = await evaluateWith(options(root, preds(PATCH)), { sandbox, progress: silent });
     expect(summary.resolved_ids).toEqual(['django__django-1', 'django__django-2']);
     const report = JSON.parse(readFileSync(path.join(root, 'evaluation/-/-/django__django-1/report.json'), 'utf8'));
     expect(report['django__django-1'].sera_eval.attempts).toBe(2);
@@ -68,14 +50,14 @@ describe('evaluatePredictions', () => {
       if (req.cell.instanceId === 'django__django-2') throw new EnvironmentUnavailableError('daemon went away');
       return passingEnv();
     });
-    const first = await evaluatePredictions(options(root, preds(PATCH)), { sandbox: broken, progress: silent });
+    const first = await evaluateWith(options(root, preds(PATCH)), { sandbox: broken, progress: silent });
     expect(first.infrastructure_ids).toEqual(['django__django-2']);
     expect(first.error_ids).toEqual([]);
     expect(first.resolved_ids).toEqual(['django__django-1']);
     expect(broken.starts.filter((s) => s.cell.instanceId === 'django__django-2')).toHaveLength(3);
 
     const healthy = new FakeSandbox(() => passingEnv());
-    const second = await evaluatePredictions(options(root, preds(PATCH)), { sandbox: healthy, progress: silent });
+    const second = await evaluateWith(options(root, preds(PATCH)), { sandbox: healthy, progress: silent });
     expect(second.resolved_ids).toEqual(['django__django-1', 'django__django-2']);
     expect(second.infrastructure_ids).toEqual([]);
     expect(healthy.starts.map((s) => s.cell.instanceId)).toEqual(['django__django-2']);
@@ -83,15 +65,15 @@ describe('evaluatePredictions', () => {
 
   it('skips finished cells with the same inputs and regrades cells whose patch changed', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
-    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: new FakeSandbox(() => passingEnv()), progress: silent });
+    await evaluateWith(options(root, preds(PATCH)), { sandbox: new FakeSandbox(() => passingEnv()), progress: silent });
     const again = new FakeSandbox(() => passingEnv());
     const lines: string[] = [];
-    await evaluatePredictions(options(root, preds(PATCH)), { sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
+    await evaluateWith(options(root, preds(PATCH)), { sandbox: again, progress: { write: (t: string) => lines.push(t), isTTY: false } });
     expect(again.starts).toEqual([]);
     expect(lines.at(-1)).toContain('evaluate: 2/2 done (2 resumed)');
 
     const changed = new FakeSandbox(() => passingEnv());
-    await evaluatePredictions(options(root, preds(PATCH.replace('+b', '+c'))), { sandbox: changed, progress: silent });
+    await evaluateWith(options(root, preds(PATCH.replace('+b', '+c'))), { sandbox: changed, progress: silent });
     expect(changed.starts.map((s) => s.cell.instanceId).sort()).toEqual(['django__django-1', 'django__django-2']);
     const manifest = JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8'));
     expect(manifest.resumed_at).toHaveLength(2);
@@ -100,7 +82,7 @@ describe('evaluatePredictions', () => {
   it('grades empty patches without starting a container', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
     const sandbox = new FakeSandbox(() => passingEnv());
-    const summary = await evaluatePredictions(options(root, preds('')), { sandbox, progress: silent });
+    const summary = await evaluateWith(options(root, preds('')), { sandbox, progress: silent });
     expect(summary.empty_patch_ids).toEqual(['django__django-1', 'django__django-2']);
     expect(sandbox.starts).toEqual([]);
   });
@@ -113,7 +95,7 @@ describe('evaluatePredictions', () => {
       return passingEnv();
     });
     await expect(
-      evaluatePredictions({ ...options(root, preds(PATCH)), workers: 1 }, { sandbox, progress: silent, signal: controller.signal }),
+      evaluatePredictions(evaluationSpec({ evalWorkers: 1 }), { ...options(root, preds(PATCH)).deps, sandbox, progress: silent, signal: controller.signal }),
     ).rejects.toThrow(/interrupted/);
     expect(() => readFileSync(path.join(root, 'report.json'))).toThrow();
     expect(() => readFileSync(path.join(root, 'evaluation/-/-/django__django-1/report.json'))).toThrow();
@@ -123,7 +105,7 @@ describe('evaluatePredictions', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'eval-run-'));
     const sandbox = new FakeSandbox(() => passingEnv());
     const layout = new ShardLayout(root, { index: 2, count: 2 });
-    const summary = await evaluatePredictions({ ...options(root, preds(PATCH)), layout, cells: new Set(['-/-/django__django-2']) }, { sandbox, progress: silent });
+    const summary = await evaluateWith(options(root, preds(PATCH)), { layout, cells: new Set(['-/-/django__django-2']), sandbox, progress: silent });
     expect(sandbox.starts.map((s) => s.cell.instanceId)).toEqual(['django__django-2']);
     // the shard's summary covers its own instances only: the other shard's are not "incomplete" here
     expect(summary.total_instances).toBe(1);

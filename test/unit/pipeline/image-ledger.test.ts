@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EngineIdentity, ImageIdentity } from '../../../src/environment/sandbox-provider.js';
-import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
-import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
+import { evaluateWith, evaluationSpec, type EvaluationFixture } from '../../support/run-spec-fixture.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { ImageLedgerSchema, type Prediction } from '../../../src/run-dir/schemas.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
@@ -31,22 +30,9 @@ class IdentifyingSandbox extends FakeSandbox {
   }
 }
 
-function options(root: string, patch: string): EvaluateOptions {
+function options(root: string, patch: string): EvaluationFixture {
   const predictions: Prediction[] = rows.map((r) => ({ instance_id: r.instance_id, model_name_or_path: 'm', model_patch: patch }));
-  return {
-    layout: new RunLayout(root),
-    manifest: {
-      run_id: 'test', command: 'evaluate', dataset: { source: 'memory', sha256: 'x', rows: rows.length },
-      filters: {}, model_name_or_path: 'm', contexts: [], seeds: [],
-    },
-    benchmark: sweBench,
-    instances: rows,
-    skipUnsupported: false,
-    predictions,
-    imageTemplate: 'swebench',
-    workers: 2,
-    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
-  };
+  return { spec: evaluationSpec(), deps: { layout: new RunLayout(root), rows, predictions, retryBaseDelayMs: 1 } };
 }
 
 const silent = { write: () => undefined };
@@ -60,7 +46,7 @@ describe('images.json', () => {
     const sandbox = new IdentifyingSandbox();
     sandbox.ids.set(IMG1, { id: sha('1'), repoDigest: `swebench/sweb.eval.x86_64.django_1776_django-1@${sha('d')}` });
     sandbox.ids.set(IMG2, { id: sha('2'), repoDigest: null });
-    await evaluatePredictions(options(root, PATCH), { sandbox, progress: silent });
+    await evaluateWith(options(root, PATCH), { sandbox, progress: silent });
     const ledger = readLedger(root);
     expect(ledger.engines.map(({ recorded_at: _, ...e }) => e)).toEqual([{ name: 'Docker', version: '20.10.24+dfsg1', api_version: '1.41' }]);
     expect(ledger.images[IMG1]?.map((u) => [u.id, u.repo_digest])).toEqual([[sha('1'), `swebench/sweb.eval.x86_64.django_1776_django-1@${sha('d')}`]]);
@@ -72,14 +58,14 @@ describe('images.json', () => {
     const first = new IdentifyingSandbox();
     first.ids.set(IMG1, { id: sha('1'), repoDigest: null });
     first.ids.set(IMG2, { id: sha('2'), repoDigest: null });
-    await evaluatePredictions(options(root, PATCH), { sandbox: first, progress: silent });
+    await evaluateWith(options(root, PATCH), { sandbox: first, progress: silent });
 
     // a different patch makes both cells grade again (their input hash changed)
     const second = new IdentifyingSandbox();
     second.ids.set(IMG1, { id: sha('1'), repoDigest: null });
     second.ids.set(IMG2, { id: sha('3'), repoDigest: null });
     second.engine = { name: 'podman', version: '4.3.1', apiVersion: '1.41' };
-    await evaluatePredictions(options(root, PATCH.replace('+b', '+c')), { sandbox: second, progress: silent });
+    await evaluateWith(options(root, PATCH.replace('+b', '+c')), { sandbox: second, progress: silent });
 
     const ledger = readLedger(root);
     expect(ledger.images[IMG1]?.map((u) => u.id)).toEqual([sha('1')]);
@@ -91,7 +77,7 @@ describe('images.json', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'ledger-'));
     const sandbox = new IdentifyingSandbox();
     sandbox.ids.set(IMG1, { id: sha('1'), repoDigest: null });
-    await evaluatePredictions(options(root, ''), { sandbox, progress: silent });
+    await evaluateWith(options(root, ''), { sandbox, progress: silent });
     expect(readLedger(root).images).toEqual({});
   });
 });

@@ -7,8 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
-import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
+import { evaluateWith, evaluationSpec, type EvaluationFixture } from '../../support/run-spec-fixture.js';
 import { nodeFileOps, type FileOps } from '../../../src/run-dir/atomic-write.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
 import { RunLockedError } from '../../../src/run-dir/run-lock.js';
@@ -24,26 +23,8 @@ const predictions: Prediction[] = rows.map((r) => ({ instance_id: r.instance_id,
 const passing = () =>
   new FakeSandbox(() => new FakeEnvironment((argv) => (argv[1] === '/eval.sh' ? { output: evalLog('test_new (forms_tests.tests.test_formsets.T) ... ok\ntest_old (forms_tests.tests.test_formsets.T) ... ok') } : { output: 'Applied patch' })));
 
-function options(layout: RunLayout): EvaluateOptions {
-  return {
-    layout,
-    manifest: {
-      run_id: 'test',
-      command: 'evaluate',
-      dataset: { source: 'memory', sha256: 'x', rows: rows.length },
-      filters: {},
-      model_name_or_path: 'm',
-      contexts: [],
-      seeds: [],
-    },
-    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
-    instances: rows,
-    skipUnsupported: false,
-    predictions,
-    imageTemplate: 'swebench',
-    workers: 2,
-    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
-  };
+function options(layout: RunLayout): EvaluationFixture {
+  return { spec: evaluationSpec(), deps: { layout, rows, predictions, retryBaseDelayMs: 1 } };
 }
 
 const tempRun = () => path.join(mkdtempSync(path.join(tmpdir(), 'run-owner-')), 'run');
@@ -66,7 +47,7 @@ describe('one owner per run directory', () => {
     children.push(owner);
     writeLock(root, owner.pid!);
     const sandbox = passing();
-    const error = await evaluatePredictions(options(new RunLayout(root)), { sandbox, progress: { write: () => undefined } }).catch((e: unknown) => e);
+    const error = await evaluateWith(options(new RunLayout(root)), { sandbox, progress: { write: () => undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunLockedError);
     expect((error as Error).message).toContain(`pid ${owner.pid} on ${hostname()}, since 2026-01-02T03:04:05.000Z`);
     expect(sandbox.leftoversRemoved).toBe(0);
@@ -77,7 +58,7 @@ describe('one owner per run directory', () => {
   it('a lock on another host cannot be checked: it stops us and says how to clear it', async () => {
     const root = tempRun();
     const file = writeLock(root, 1, 'another-host');
-    const error = await evaluatePredictions(options(new RunLayout(root)), { sandbox: passing(), progress: { write: () => undefined } }).catch((e: unknown) => e);
+    const error = await evaluateWith(options(new RunLayout(root)), { sandbox: passing(), progress: { write: () => undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunLockedError);
     expect((error as Error).message).toContain(`if that process is gone, delete ${file}`);
   });
@@ -89,7 +70,7 @@ describe('one owner per run directory', () => {
     writeFileSync(path.join(root, `report.json.${gone}.0123abcd.tmp`), 'half');
     let notices = '';
     const sandbox = passing();
-    const summary = await evaluatePredictions(options(new RunLayout(root)), { sandbox, progress: { write: (s: string) => (notices += s) } });
+    const summary = await evaluateWith(options(new RunLayout(root)), { sandbox, progress: { write: (s: string) => (notices += s) } });
     expect(summary.resolved_ids).toHaveLength(4);
     expect(notices).toContain(`took over ${path.join(root, 'run.lock')} from sera-eval evaluate (pid ${gone}`);
     expect(notices).toContain('removed 1 temporary file(s)');
@@ -114,7 +95,7 @@ describe('a disk that fills up during evaluate', () => {
       },
     };
     const sandbox = passing();
-    const error = await evaluatePredictions(options(new RunLayout(root, ops)), { sandbox, progress: { write: () => undefined } }).catch((e: unknown) => e);
+    const error = await evaluateWith(options(new RunLayout(root, ops)), { sandbox, progress: { write: () => undefined } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputWriteError);
     expect((error as Error).message).toMatch(/^cannot write .*\/evaluation\/-\/-\/django__django-\d\/report\.json: no space left on device \(ENOSPC\); free space/);
     const files = readdirSync(root, { recursive: true }).map(String);
@@ -124,7 +105,7 @@ describe('a disk that fills up during evaluate', () => {
     // nothing new starts after the failure: at most the cells already running (2 workers) went on
     expect(sandbox.starts.length).toBeLessThanOrEqual(3);
 
-    const resumed = await evaluatePredictions(options(new RunLayout(root)), { sandbox: passing(), progress: { write: () => undefined } });
+    const resumed = await evaluateWith(options(new RunLayout(root)), { sandbox: passing(), progress: { write: () => undefined } });
     expect(resumed.resolved_ids).toHaveLength(4);
     expect(JSON.parse(readFileSync(path.join(root, 'report.json'), 'utf8')).resolved_instances).toBe(4);
   });

@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeraConfigSchema, seraScaffold } from '../../../src/agents/sera/sera-scaffold.js';
 import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { loadDataset } from '../../../src/dataset/load-dataset.js';
 import { InputError } from '../../../src/errors.js';
@@ -15,6 +14,8 @@ import { runBenchmark } from '../../../src/pipeline/benchmark-run.js';
 import { evaluatePredictions } from '../../../src/pipeline/evaluate-run.js';
 import { planInstances } from '../../../src/pipeline/instance-plans.js';
 import { RunLayout } from '../../../src/run-dir/layout.js';
+import { RunSpecSchema } from '../../../src/run-dir/run-spec.js';
+import { evaluationSpec, rolloutSpec } from '../../support/run-spec-fixture.js';
 import { liteJsonl } from '../../support/shared-datasets.js';
 import { FakeEnvironment } from '../../support/fake-environment.js';
 import { FakeSandbox } from '../../support/fake-sandbox.js';
@@ -22,15 +23,6 @@ import { evalLog } from '../evaluation/instances.js';
 
 const { rows: lite } = await loadDataset(liteJsonl(), { cacheDir: tmpdir() });
 const silent = { write: () => undefined };
-const manifest = (command: 'run' | 'evaluate') => ({
-  run_id: 'r',
-  command,
-  dataset: { source: 'lite', sha256: 'x', rows: lite.length },
-  filters: {},
-  model_name_or_path: 'm',
-  contexts: [],
-  seeds: [],
-});
 
 describe('rows without a grading plan', () => {
   it('finds the 14 SWE-bench Lite rows without a test spec, naming each with its repo and version', () => {
@@ -53,24 +45,13 @@ describe('rows without a grading plan', () => {
       model: 'm',
       complete: () => Promise.reject(new Error('no model call may happen')),
     };
-    const refused = runBenchmark(
-      {
-        layout: new RunLayout(root),
-        manifest: manifest('run'),
-        benchmark: sweBench,
-        instances: lite,
-        skipUnsupported: false,
-        agent: { scaffold: seraScaffold, config: SeraConfigSchema.parse({}) },
-        contexts: [{ name: '32k', tokens: 32768, client: client as never }],
-        seeds: [1],
-        sampling: { temperature: 0, topP: 1 },
-        imageTemplate: 'swebench',
-        concurrency: 1,
-        evalWorkers: 1,
-        grading: { timeoutS: 60, maxOutputBytes: 1000 },
-      },
-      { sandbox, progress: silent },
-    );
+    const refused = runBenchmark(rolloutSpec({ contexts: [{ name: '32k', tokens: 32768 }], seeds: ['1'], concurrency: 1, evalWorkers: 1 }), {
+      layout: new RunLayout(root),
+      rows: lite,
+      clients: new Map([['32k', client as never]]),
+      sandbox,
+      progress: silent,
+    });
     await expect(refused).rejects.toBeInstanceOf(InputError);
     await expect(refused).rejects.toThrow(/14 of 300 selected instances cannot be graded by benchmark swe-bench; nothing was run/);
     const { skipped } = planInstances(sweBench, lite, { imageTemplate: 'swebench', skipUnsupported: true });
@@ -86,24 +67,16 @@ describe('rows without a grading plan', () => {
     const unsupported = lite.find((r) => r.instance_id === skipped[0]!.instance_id)!;
     const supported = lite.find((r) => !skipped.some((s) => s.instance_id === r.instance_id))!;
     const sandbox = new FakeSandbox(() => new FakeEnvironment(() => ({ output: evalLog('') })));
-    await evaluatePredictions(
-      {
-        layout: new RunLayout(root),
-        manifest: manifest('evaluate'),
-        benchmark: sweBench,
-        instances: [supported, unsupported],
-        skipUnsupported: true,
-        predictions: [supported, unsupported].map((r) => ({ instance_id: r.instance_id, model_name_or_path: 'm', model_patch: '' })),
-        imageTemplate: 'swebench',
-        workers: 1,
-        grading: { timeoutS: 60, maxOutputBytes: 1000 },
-      },
-      { sandbox, progress: silent },
-    );
-    const runJson = JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8'));
-    expect(runJson.instance_ids).toEqual([supported.instance_id]);
-    expect(runJson.instance_repos).toEqual({ [supported.instance_id]: supported.repo });
-    expect(runJson.unsupported_skipped).toEqual([{ instance_id: unsupported.instance_id, reason: skipped[0]!.reason }]);
+    await evaluatePredictions(evaluationSpec({ skipUnsupported: true, evalWorkers: 1 }), {
+      layout: new RunLayout(root),
+      rows: [supported, unsupported],
+      predictions: [supported, unsupported].map((r) => ({ instance_id: r.instance_id, model_name_or_path: 'm', model_patch: '' })),
+      sandbox,
+      progress: silent,
+    });
+    const runJson = RunSpecSchema.parse(JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8')));
+    expect(runJson.benchmark.instances).toEqual([{ id: supported.instance_id, repo: supported.repo }]);
+    expect(runJson.benchmark.unsupported_skipped).toEqual([{ instance_id: unsupported.instance_id, reason: skipped[0]!.reason }]);
     expect(existsSync(path.join(root, 'evaluation', '-', '-', unsupported.instance_id))).toBe(false);
   });
 });

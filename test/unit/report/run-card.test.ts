@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectRunCard } from '../../../src/pipeline/run-card.js';
 import { runCardLines } from '../../../src/report/run-card-view.js';
-import type { RunManifest } from '../../../src/run-dir/schemas.js';
+import { specFromV1 } from '../../../src/run-dir/run-spec-v1.js';
+import type { RunCard } from '../../../src/run-dir/run-spec.js';
 import { runCli } from '../../support/cli-runner.js';
 import { writeRunDir } from '../../support/run-dir-fixture.js';
 
@@ -32,7 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function card(): Promise<NonNullable<RunManifest['run_card']>> {
+async function card(): Promise<RunCard> {
   const urls: string[] = [];
   const result = await collectRunCard({
     endpoints: [
@@ -66,7 +67,7 @@ describe('run card', () => {
         limits: { max_steps: 100, rollout_timeout_s: null },
         grading: { timeout_s: 1800, network: false, memory_bytes: 8 * 1024 ** 3, pids_limit: 8192 },
         image_template: 'swebench',
-        run_card: await card(),
+        run_card: { ...(await card()), dataset_revision: null },
       },
     });
     const digest = `sha256:${'d'.repeat(64)}`;
@@ -103,21 +104,21 @@ describe('run card', () => {
   });
 
   it('a run from before the card shows what run.json has', () => {
-    const lines = runCardLines({
+    const lines = runCardLines(specFromV1({
       run_id: 'old', command: 'evaluate', created_at: 't', versions: { 'sera-eval': '0.1.0' },
       dataset: { source: 'verified.jsonl', sha256: 'c'.repeat(64), rows: 500 }, filters: {}, instance_ids: [], model_name_or_path: 'm', contexts: [], seeds: [],
-    });
+    }));
     expect(lines[0]).toBe('sera-eval 0.1.0 (commit not recorded), node not recorded');
     expect(lines.join('\n')).not.toContain('endpoint');
     expect(lines).toContain('container engine: not recorded');
   });
 
   it('an image not yet prepared says so; one re-pulled between invocations shows both', () => {
-    const manifest: RunManifest = {
+    const manifest = specFromV1({
       run_id: 'r', command: 'evaluate', created_at: 't', versions: {}, dataset: { source: 'd', sha256: 'c', rows: 2 }, filters: {},
       instance_ids: ['a__a-1', 'b__b-1'], model_name_or_path: 'm', contexts: [], seeds: [],
       run_card: { endpoints: {}, images: { 'a__a-1': 'img-a', 'b__b-1': 'img-b' }, dataset_revision: null },
-    };
+    });
     const lines = runCardLines(manifest, {
       engines: [
         { name: 'Docker', version: '24.0.7', api_version: '1.43', recorded_at: 't' },

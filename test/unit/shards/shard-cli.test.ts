@@ -18,8 +18,8 @@ describe('sera-eval plan', () => {
     expect(run.stdout).toContain('planned 4 gradings of 4 instances in 2 shards (2-2 cells each)');
     const root = path.join(out, 'p');
     const manifest = JSON.parse(readFileSync(path.join(root, 'run.json'), 'utf8'));
-    expect(manifest).toMatchObject({ run_id: 'p', command: 'evaluate', predictions: 'gold' });
-    expect(manifest.instance_ids).toHaveLength(4);
+    expect(manifest).toMatchObject({ format: 'sera-eval.run/2', run_id: 'p', command: 'evaluate', predictions: 'gold', agent: null, model: null });
+    expect(manifest.benchmark.instances).toHaveLength(4);
     const plan = JSON.parse(readFileSync(path.join(root, 'shards.json'), 'utf8'));
     expect(plan).toMatchObject({ format: 'sera-eval.shards/1', run_id: 'p', command: 'evaluate', count: 2 });
     expect(readFileSync(path.join(root, 'shards/instances.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);

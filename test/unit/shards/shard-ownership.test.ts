@@ -3,13 +3,12 @@
  * wait for each other, a second worker of the same shard stops, and a worker cleans up only after
  * killed writers of its own cells (another shard's writer may live on another host).
  */
-import { sweBench } from '../../../src/benchmarks/swe-bench/swe-bench.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluatePredictions, type EvaluateOptions } from '../../../src/pipeline/evaluate-run.js';
+import { evaluateWith, evaluationSpec, type EvaluationFixture } from '../../support/run-spec-fixture.js';
 import { RunLockedError } from '../../../src/run-dir/run-lock.js';
 import type { Prediction } from '../../../src/run-dir/schemas.js';
 import { ShardLayout } from '../../../src/run-dir/shard-files.js';
@@ -26,19 +25,11 @@ const passing = () =>
   new FakeSandbox(() => new FakeEnvironment((argv) => (argv[1] === '/eval.sh' ? { output: evalLog('test_new (forms_tests.tests.test_formsets.T) ... ok\ntest_old (forms_tests.tests.test_formsets.T) ... ok') } : { output: 'Applied patch' })));
 
 /** Shard n of 2 owns instance n. */
-function shard(root: string, n: number): EvaluateOptions {
+function shard(root: string, n: number): EvaluationFixture {
   const cells = new Set([cellOf(n)]);
   return {
-    layout: new ShardLayout(root, { index: n, count: 2 }, cells),
-    manifest: { run_id: 'r', command: 'evaluate', dataset: { source: 'memory', sha256: 'x', rows: 2 }, filters: {}, instance_ids: rows.map((r) => r.instance_id), model_name_or_path: 'm', contexts: [], seeds: [] },
-    benchmark: { ...sweBench, imageFor: (r) => `img/${r.instance_id}` },
-    instances: rows,
-    skipUnsupported: false,
-    predictions,
-    imageTemplate: 'swebench',
-    workers: 1,
-    grading: { timeoutS: 60, maxOutputBytes: 1_000_000, retryBaseDelayMs: 1 },
-    cells,
+    spec: evaluationSpec({ evalWorkers: 1 }),
+    deps: { layout: new ShardLayout(root, { index: n, count: 2 }, cells), rows, predictions, cells, retryBaseDelayMs: 1 },
   };
 }
 
@@ -50,7 +41,7 @@ afterEach(() => {
 describe('ownership per shard', () => {
   it('workers of two shards run at once; each holds and then releases its own lock', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'shard-owner-'));
-    const [one, two] = await Promise.all([evaluatePredictions(shard(root, 1), { sandbox: passing(), progress: silent }), evaluatePredictions(shard(root, 2), { sandbox: passing(), progress: silent })]);
+    const [one, two] = await Promise.all([evaluateWith(shard(root, 1), { sandbox: passing(), progress: silent }), evaluateWith(shard(root, 2), { sandbox: passing(), progress: silent })]);
     expect(one.resolved_ids).toEqual(['django__django-1']);
     expect(two.resolved_ids).toEqual(['django__django-2']);
     for (const n of [1, 2]) expect(existsSync(path.join(root, 'shards', String(n), 'run.lock'))).toBe(false);
@@ -66,11 +57,11 @@ describe('ownership per shard', () => {
     writeFileSync(lock, JSON.stringify({ pid: owner.pid, host: hostname(), started_at: '2026-01-02T03:04:05.000Z', command: 'evaluate' }));
 
     const sandbox = passing();
-    const error = await evaluatePredictions(shard(root, 1), { sandbox, progress: silent }).catch((e: unknown) => e);
+    const error = await evaluateWith(shard(root, 1), { sandbox, progress: silent }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunLockedError);
     expect((error as Error).message).toContain(`pid ${owner.pid} on ${hostname()}`);
     expect(sandbox.starts).toEqual([]);
-    const other = await evaluatePredictions(shard(root, 2), { sandbox: passing(), progress: silent });
+    const other = await evaluateWith(shard(root, 2), { sandbox: passing(), progress: silent });
     expect(other.resolved_ids).toEqual(['django__django-2']);
   });
 
@@ -90,7 +81,7 @@ describe('ownership per shard', () => {
     const otherTrajectory = temp('trajectories', '32k', '1', `django__django-2.traj.json.${gone}.89abcdef.tmp`);
     const planFile = temp(`shards.json.${gone}.89abcdef.tmp`);
 
-    await evaluatePredictions(shard(root, 1), { sandbox: passing(), progress: silent });
+    await evaluateWith(shard(root, 1), { sandbox: passing(), progress: silent });
     expect(existsSync(ownCell)).toBe(false);
     expect(existsSync(ownShard)).toBe(false);
     for (const file of [otherCell, otherShard, otherTrajectory, planFile]) expect(existsSync(file), file).toBe(true);
