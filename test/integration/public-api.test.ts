@@ -120,11 +120,10 @@ describe('the public API', () => {
     const runDir = path.join(out, 'toy');
     const runJson = JSON.parse(await readFile(path.join(runDir, 'run.json'), 'utf8'));
     expect(runJson).toMatchObject({
-      benchmark: 'demo-toy',
+      format: 'sera-eval.run/2',
+      benchmark: { name: 'demo-toy', instances: [{ id: INSTANCE, repo: 'sera-eval/textwrapx' }] },
       agent: { name: 'toy-one-command', config: { prefix: '[toy] ' } },
       sandbox: { name: 'toy-local', config: {} },
-      instance_ids: [INSTANCE],
-      instance_repos: { [INSTANCE]: 'sera-eval/textwrapx' },
     });
     const trajectory = TrajectorySchema.parse(JSON.parse(await readFile(path.join(runDir, 'trajectories/32k/1', `${INSTANCE}.traj.json`), 'utf8')));
     expect(trajectory).toMatchObject({ exit_status: 'patched', scaffold: { name: 'toy-one-command', data: { command: FIX, exit_code: 0 } } });
