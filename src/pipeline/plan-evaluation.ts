@@ -44,7 +44,7 @@ export async function planEvaluation(request: EvaluationRequest): Promise<Planne
     model: null,
     limits: null,
     predictions: request.predictions,
-    sandbox: request.sandbox,
+    sandbox: { name: request.sandbox.name, config: request.sandbox.config },
     grading: request.grading,
     contexts: [],
     seeds: [],
