@@ -44,7 +44,7 @@ export async function planEvaluation(request: EvaluationRequest): Promise<Planne
     model: null,
     limits: null,
     predictions: request.predictions,
-    sandbox: { name: request.sandbox.name, config: request.sandbox.config },
+    sandbox: { name: request.sandbox.name, config: request.sandbox.config, ...(request.sandbox.facts ? { facts: request.sandbox.facts } : {}) },
     grading: request.grading,
     contexts: [],
     seeds: [],

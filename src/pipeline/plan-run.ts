@@ -102,7 +102,7 @@ async function rolloutSpec(request: RolloutRequest, selection: Selection, client
     },
     limits: request.limits,
     predictions: null,
-    sandbox: { name: request.sandbox.name, config: request.sandbox.config },
+    sandbox: { name: request.sandbox.name, config: request.sandbox.config, ...(request.sandbox.facts ? { facts: request.sandbox.facts } : {}) },
     grading: request.grading,
     contexts: request.endpoints.map((e) => e.context),
     seeds: request.seeds.map(String),
