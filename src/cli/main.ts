@@ -11,7 +11,9 @@ import { HarnessError, InputError, InterruptedError, errorMessage } from '../err
 import { exitCodeHelp } from '../exit-codes.js';
 import { harnessVersions } from '../pipeline/versions.js';
 import { EXIT, processIo, type Io } from './io.js';
-import { registerCommands } from './commands/index.js';
+import { COMMANDS, GROUPS } from './commands/index.js';
+import type { CliCommand } from './command.js';
+import { parseFlags } from './flags.js';
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const program = new Command('sera-eval')
@@ -31,9 +33,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   });
 
   let pending: Promise<number> | null = null;
-  registerCommands(program, io, (run) => {
-    pending = run();
-  });
+  for (const command of COMMANDS) {
+    wire(program, command, io, (run) => {
+      pending = run();
+    });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -45,6 +49,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (err) {
     return exitCodeFor(err, io);
   }
+}
+
+/**
+ * Adds one command under its group, and on invocation parses its options and positional
+ * arguments with its schema (exit 2 naming the flag) before the handler runs.
+ */
+function wire(program: Command, cli: CliCommand, io: Io, schedule: (run: () => Promise<number>) => void): void {
+  const words = cli.name.split(' ');
+  const parent = words.slice(0, -1).reduce((group, word) => group.commands.find((c) => c.name() === word) ?? group.command(word).summary(GROUPS[word] ?? ''), program);
+  const command = cli.configure(parent.command(words.at(-1)!));
+  command.action((...args: unknown[]) => {
+    const self = args.at(-1) as Command;
+    const options = args.at(-2) as Record<string, unknown>;
+    const positional = Object.fromEntries(self.registeredArguments.map((a, i) => [a.name().replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), args[i]]));
+    schedule(async () => cli.handler(parseFlags(cli.flagsSchema, { ...options, ...positional }, cli.name), { io, optionSource: (key) => self.getOptionValueSource(key) }));
+  });
 }
 
 function exitCodeFor(err: unknown, io: Io): number {

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from '../../agents/sera/agent-loop.js';
 import { seraScaffold } from '../../agents/sera/sera-scaffold.js';
@@ -21,9 +20,9 @@ import { planRollouts, type RolloutRequest } from '../../pipeline/plan-run.js';
 import { datasetCacheDir } from '../../pipeline/select-instances.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { startRollouts } from '../../pipeline/start-run.js';
-import { parseFlags, positiveInt } from '../flags.js';
-import { EXIT, type Io } from '../io.js';
-import type { Schedule } from '../schedule.js';
+import { positiveInt } from '../flags.js';
+import { defineCommand } from '../command.js';
+import { EXIT } from '../io.js';
 
 const DemoFlagsSchema = z.object({
   runId: z.string().optional(),
@@ -74,59 +73,58 @@ function demoContainerFlags(demo: DemoFlags): ContainerFlags {
   };
 }
 
-export function registerDemo(program: Command, io: Io, schedule: Schedule): void {
-  program
-    .command('demo')
-    .summary('the whole pipeline with nothing but Docker: demo repos, a replay model, grading, the report')
-    .description(
-      'Build the demo benchmark (datasets/demo: small Python repositories with real bugs) into images from a local Debian base, ' +
-        'serve a built-in replay model that replays recorded SERA-style trajectories (two fixes, one wrong fix, one context overflow), ' +
-        'run the agent and grade every patch exactly as `run` does, then print the report. Needs a Docker daemon; the first run ' +
-        'builds the base image with debootstrap (a few minutes), later runs reuse it.',
-    )
-    .option('--run-id <id>', 'name of the run (default: demo-<timestamp>); the same id resumes it')
-    .option('--output <dir>', 'root of run directories', 'results')
-    .option(
-      '--sandbox <name>',
-      'docker (images built from a local Debian base), local (the demo repos copied on this host: no Docker needed), or kubernetes ' +
-        "(pods from the images built here, so the cluster's nodes must use this Docker: Docker Desktop, minikube's docker-env)",
-      'docker',
-    )
-    .option('--sandbox-config <json|@file>', "the sandbox's own settings as JSON (kubernetes: kubeconfig, context, namespace, ...)")
-    .option('--concurrency <n>', 'rollouts at once', '2')
-    .option('--eval-workers <n>', 'grading containers at once', '2')
-    .option(...DOCKER_HOST_OPTION)
-    .action((opts: { runId?: string; output: string; sandbox: string; sandboxConfig?: string; concurrency: string; evalWorkers: string; dockerHost?: string }) =>
-      schedule(async () => {
-        const demo = parseFlags(DemoFlagsSchema, opts, 'demo');
-        const flags = demoContainerFlags(demo);
-        const { runId, layout } = runLayoutFor(flags, 'demo');
-        assertNotPlanned(layout.root);
-        const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
-        io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
-        // --sandbox local: the demo repos, materialized once, are the images it copies from
-        const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
-        try {
-          const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
-          const sandbox = await sandboxFor(flags, runId, io, demo.evalWorkers, workspaces);
-          // Built on the docker sandbox's engine; for kubernetes on this machine's, which the nodes must share.
-          const docker = sandbox.provider instanceof DockerSandboxProvider ? sandbox.provider.client : workspaceRoot === null ? dockerClient(flags.dockerHost) : null;
-          if (docker) {
-            await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
-          }
-          const replay = await startReplayServer(await demoReplayScript(rows));
-          try {
-            const planned = await planRollouts(demoRequest(runId, demo, sandboxManifest(sandbox), replay.url), io);
-            await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
-          } finally {
-            await replay.close();
-          }
-        } finally {
-          if (workspaceRoot !== null) await rm(workspaceRoot, { recursive: true, force: true });
-        }
-        await reportCommand({ runDir: layout.root, format: 'table', dataset: DEMO_DATASET_PATH }, io);
-        io.stdout.write(`\nrun directory: ${layout.root}\nmore: sera-eval report ${layout.root} --format html > report.html\n`);
-        return EXIT.ok;
-      }),
-    );
-}
+export const demoCommand = defineCommand({
+  name: 'demo',
+  flagsSchema: DemoFlagsSchema,
+  configure: (command) =>
+    command
+      .summary('the whole pipeline with nothing but Docker: demo repos, a replay model, grading, the report')
+      .description(
+        'Build the demo benchmark (datasets/demo: small Python repositories with real bugs) into images from a local Debian base, ' +
+          'serve a built-in replay model that replays recorded SERA-style trajectories (two fixes, one wrong fix, one context overflow), ' +
+          'run the agent and grade every patch exactly as `run` does, then print the report. Needs a Docker daemon; the first run ' +
+          'builds the base image with debootstrap (a few minutes), later runs reuse it.',
+      )
+      .option('--run-id <id>', 'name of the run (default: demo-<timestamp>); the same id resumes it')
+      .option('--output <dir>', 'root of run directories', 'results')
+      .option(
+        '--sandbox <name>',
+        'docker (images built from a local Debian base), local (the demo repos copied on this host: no Docker needed), or kubernetes ' +
+          "(pods from the images built here, so the cluster's nodes must use this Docker: Docker Desktop, minikube's docker-env)",
+        'docker',
+      )
+      .option('--sandbox-config <json|@file>', "the sandbox's own settings as JSON (kubernetes: kubeconfig, context, namespace, ...)")
+      .option('--concurrency <n>', 'rollouts at once', '2')
+      .option('--eval-workers <n>', 'grading containers at once', '2')
+      .option(...DOCKER_HOST_OPTION),
+  async handler(demo, { io }) {
+    const flags = demoContainerFlags(demo);
+    const { runId, layout } = runLayoutFor(flags, 'demo');
+    assertNotPlanned(layout.root);
+    const { rows } = await loadDataset(DEMO_DATASET_PATH, { cacheDir: datasetCacheDir() });
+    io.stderr.write('sera-eval demo: preparing images (cached after the first run)\n');
+    // --sandbox local: the demo repos, materialized once, are the images it copies from
+    const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
+    try {
+      const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
+      const sandbox = await sandboxFor(flags, runId, io, demo.evalWorkers, workspaces);
+      // Built on the docker sandbox's engine; for kubernetes on this machine's, which the nodes must share.
+      const docker = sandbox.provider instanceof DockerSandboxProvider ? sandbox.provider.client : workspaceRoot === null ? dockerClient(flags.dockerHost) : null;
+      if (docker) {
+        await buildDemoImages(rows, (gitDir, imageName) => buildRepoImage(docker, { gitDir, imageName }), (name) => io.stderr.write(`  image ${name}\n`));
+      }
+      const replay = await startReplayServer(await demoReplayScript(rows));
+      try {
+        const planned = await planRollouts(demoRequest(runId, demo, sandboxManifest(sandbox), replay.url), io);
+        await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
+      } finally {
+        await replay.close();
+      }
+    } finally {
+      if (workspaceRoot !== null) await rm(workspaceRoot, { recursive: true, force: true });
+    }
+    await reportCommand({ runDir: layout.root, format: 'table', dataset: DEMO_DATASET_PATH }, io);
+    io.stdout.write(`\nrun directory: ${layout.root}\nmore: sera-eval report ${layout.root} --format html > report.html\n`);
+    return EXIT.ok;
+  },
+});

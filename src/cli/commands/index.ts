@@ -1,33 +1,35 @@
-import type { Command } from 'commander';
-import type { Io } from '../io.js';
-import type { Schedule } from '../schedule.js';
-import { registerDemo } from './demo.js';
-import { registerEvaluate } from './evaluate.js';
-import { registerExport } from './export.js';
-import { registerK8sJob } from './k8s-job.js';
-import { registerK8sSetup } from './k8s-setup.js';
-import { registerPlan } from './plan.js';
-import { registerReplay } from './replay.js';
-import { registerReportCommands } from './report-commands.js';
-import { registerRun } from './run.js';
-import { registerSlurmArray } from './slurm-array.js';
-import { registerWork } from './work.js';
+import type { CliCommand } from '../command.js';
+import { demoCommand } from './demo.js';
+import { evaluateCommand } from './evaluate.js';
+import { exportCommandCli } from './export.js';
+import { k8sJobCommand } from './k8s-job.js';
+import { k8sSetupCommand } from './k8s-setup.js';
+import { planCommand } from './plan.js';
+import { replayCommand } from './replay.js';
+import { compareCommandCli, nightlyCommandCli, reportCommandCli } from './report-commands.js';
+import { runCommand } from './run.js';
+import { slurmArrayCommand } from './slurm-array.js';
+import { workCommand } from './work.js';
 
-export function registerCommands(program: Command, io: Io, schedule: Schedule): void {
-  registerRun(program, io, schedule);
-  registerEvaluate(program, io, schedule);
-  registerReportCommands(program, io, schedule);
-  registerExport(program, io, schedule);
-  registerDemo(program, io, schedule);
-  registerReplay(program, io, schedule);
-  registerPlan(program, io, schedule);
-  registerWork(program, io, schedule);
-  registerK8sJob(commandGroup(program, 'k8s', 'Kubernetes: manifests for running sera-eval on a cluster'), io, schedule);
-  registerSlurmArray(commandGroup(program, 'slurm', 'Slurm: batch scripts for running sera-eval on a cluster'), io, schedule);
-  registerK8sSetup(commandGroup(program, 'k8s', 'Kubernetes: manifests for running sera-eval on a cluster'), io, schedule);
-}
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [
+  runCommand,
+  evaluateCommand,
+  reportCommandCli,
+  compareCommandCli,
+  nightlyCommandCli,
+  exportCommandCli,
+  demoCommand,
+  replayCommand,
+  planCommand,
+  workCommand,
+  k8sJobCommand,
+  slurmArrayCommand,
+  k8sSetupCommand,
+] as CliCommand[];
 
-/** A parent command such as `k8s`, shared by the subcommands that several modules add to it. */
-function commandGroup(program: Command, name: string, summary: string): Command {
-  return program.commands.find((c) => c.name() === name) ?? program.command(name).summary(summary);
-}
+/** The summary of each command group (`sera-eval k8s …`). */
+export const GROUPS: Readonly<Record<string, string>> = {
+  k8s: 'Kubernetes: manifests for running sera-eval on a cluster',
+  slurm: 'Slurm: batch scripts for running sera-eval on a cluster',
+};

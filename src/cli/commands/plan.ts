@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { benchmarks } from '../../benchmarks/benchmarks.js';
 import type { SweBenchInstance } from '../../dataset/schema.js';
@@ -17,74 +16,76 @@ import type { RunSpecFields, SpecSandbox } from '../../run-dir/run-spec.js';
 import type { Prediction } from '../../run-dir/schemas.js';
 import { parseFlags, positiveInt } from '../flags.js';
 import { runLayoutFor, sandboxSettings, type ContainerFlags } from '../grading-options.js';
+import { defineCommand } from '../command.js';
 import { EXIT, type Io } from '../io.js';
 import { EvaluateFlagsSchema, evaluationRequest } from './evaluate.js';
-import type { Schedule } from '../schedule.js';
 import { RunFlagsSchema, addRunOptions, rolloutRequest } from './run.js';
 
-const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() });
+const PlanFlagsSchema = z.object({ shards: positiveInt, predictions: z.string().optional() }).passthrough();
 
-export function registerPlan(program: Command, io: Io, schedule: Schedule): void {
-  const command = program
-    .command('plan')
-    .summary('split a run into N shards in a shared run directory, for `work` processes (Indexed Job, Slurm array)')
-    .description(
-      'Write the run spec (run.json), the selected instances and the cell list split into N shards (shards.json) into the run ' +
-        'directory, once. Without --predictions the cells are rollouts (the flags of `run`); with --predictions they are ' +
-        'gradings (the flags of `evaluate`). Shards are balanced by repository, and all cells of an instance share a shard. ' +
-        'Then run `sera-eval work RUN_DIR --shard I/N` once per shard, on machines that share the directory.',
-    )
-    .requiredOption('--shards <n>', 'number of shards (array tasks / job completions)')
-    .option('--predictions <path|gold|empty>', 'plan an evaluate-only run of these predictions instead of rollouts')
-    .option('--workers <n>', 'with --predictions: grading containers at once per worker (default: min(0.75 × cores, 24))');
-  addRunOptions(command);
-  command.action((raw: Record<string, unknown>) =>
-    schedule(async () => {
-      const { shards: count, predictions: predictionsSource } = parseFlags(PlanFlagsSchema, raw, 'plan');
-      const stored = Object.fromEntries(Object.entries(raw).filter(([key]) => key !== 'shards'));
-      const planned = predictionsSource === undefined ? await planRolloutShards(stored, io) : await planEvaluationShards(stored);
-      const instanceCount = new Set(planned.cells.map((c) => c.instance.instance_id)).size;
-      if (count > instanceCount) {
-        throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
+export const planCommand = defineCommand({
+  name: 'plan',
+  flagsSchema: PlanFlagsSchema,
+  configure: (command) =>
+    addRunOptions(
+      command
+        .summary('split a run into N shards in a shared run directory, for `work` processes (Indexed Job, Slurm array)')
+        .description(
+          'Write the run spec (run.json), the selected instances and the cell list split into N shards (shards.json) into the run ' +
+            'directory, once. Without --predictions the cells are rollouts (the flags of `run`); with --predictions they are ' +
+            'gradings (the flags of `evaluate`). Shards are balanced by repository, and all cells of an instance share a shard. ' +
+            'Then run `sera-eval work RUN_DIR --shard I/N` once per shard, on machines that share the directory.',
+        )
+        .requiredOption('--shards <n>', 'number of shards (array tasks / job completions)')
+        .option('--predictions <path|gold|empty>', 'plan an evaluate-only run of these predictions instead of rollouts')
+        .option('--workers <n>', 'with --predictions: grading containers at once per worker (default: min(0.75 × cores, 24))'),
+    ),
+  async handler(flags, { io }) {
+    // the other flags are those of `run` or `evaluate`, parsed by the planner chosen below; shards.json keeps them for the workers
+    const { shards: count, ...stored } = flags;
+    const predictionsSource = flags.predictions;
+    const planned = predictionsSource === undefined ? await planRolloutShards(stored, io) : await planEvaluationShards(stored);
+    const instanceCount = new Set(planned.cells.map((c) => c.instance.instance_id)).size;
+    if (count > instanceCount) {
+      throw new InputError(`--shards ${count}: only ${instanceCount} instances to split (an instance's cells share a shard); use at most ${instanceCount}`);
+    }
+    const root = planned.layout.root;
+    // the run's own lock while planning: a run or evaluate still working here (or another plan) stops us
+    const lock = await acquireRunLock(root, { command: 'plan', onNotice: (m) => io.stderr.write(`${m}\n`) });
+    let shards: PlannedCell[][];
+    try {
+      assertPlannable(planned.layout);
+      shards = splitIntoShards(planned.cells, count);
+      if (await samePlanExists(root, planned.command, shards)) {
+        io.stdout.write(`${root} is already planned with these ${count} shards; nothing written\n`);
+        return EXIT.ok;
       }
-      const root = planned.layout.root;
-      // the run's own lock while planning: a run or evaluate still working here (or another plan) stops us
-      const lock = await acquireRunLock(root, { command: 'plan', onNotice: (m) => io.stderr.write(`${m}\n`) });
-      let shards: PlannedCell[][];
-      try {
-        assertPlannable(planned.layout);
-        shards = splitIntoShards(planned.cells, count);
-        if (await samePlanExists(root, planned.command, shards)) {
-          io.stdout.write(`${root} is already planned with these ${count} shards; nothing written\n`);
-          return EXIT.ok;
+      // shards.json last: its presence is what marks the directory as planned
+      await writeRunSpec(planned.layout, planned.spec);
+      for (const [i, cells] of shards.entries()) {
+        await mkdir(shardDir(root, i + 1), { recursive: true });
+        if (planned.predictions) {
+          const own = plannedCellIds(cells);
+          const shardPredictions = planned.predictions.filter((p) => own.has(predictionCellId(p)));
+          await writePredictionsFile(new ShardLayout(root, { index: i + 1, count }), shardPredictions);
         }
-        // shards.json last: its presence is what marks the directory as planned
-        await writeRunSpec(planned.layout, planned.spec);
-        for (const [i, cells] of shards.entries()) {
-          await mkdir(shardDir(root, i + 1), { recursive: true });
-          if (planned.predictions) {
-            const own = plannedCellIds(cells);
-            const shardPredictions = planned.predictions.filter((p) => own.has(predictionCellId(p)));
-            await writePredictionsFile(new ShardLayout(root, { index: i + 1, count }), shardPredictions);
-          }
-        }
-        await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
-      } finally {
-        await lock.release();
       }
-      const sizes = shards.map((s) => s.length);
-      io.stdout.write(
-        `planned ${planned.cells.length} ${planned.command === 'run' ? 'rollouts' : 'gradings'} of ${instanceCount} instances in ${count} shards ` +
-          `(${Math.min(...sizes)}-${Math.max(...sizes)} cells each) → ${root}\n` +
-          `one worker per shard, on machines sharing that directory:\n` +
-          `  sera-eval work ${root} --shard I/${count}          (I = 1..${count}), or --shard-from-env in an array job\n` +
-          `  sera-eval k8s job ${root} --parallelism P --image IMAGE --claim PVC > job.json\n` +
-          `  sera-eval slurm array ${root} --parallel P > job.sbatch\n`,
-      );
-      return EXIT.ok;
-    }),
-  );
-}
+      await writeShardPlan(root, { runId: planned.runId, command: planned.command, flags: stored, instances: planned.instances, shards });
+    } finally {
+      await lock.release();
+    }
+    const sizes = shards.map((s) => s.length);
+    io.stdout.write(
+      `planned ${planned.cells.length} ${planned.command === 'run' ? 'rollouts' : 'gradings'} of ${instanceCount} instances in ${count} shards ` +
+        `(${Math.min(...sizes)}-${Math.max(...sizes)} cells each) → ${root}\n` +
+        `one worker per shard, on machines sharing that directory:\n` +
+        `  sera-eval work ${root} --shard I/${count}          (I = 1..${count}), or --shard-from-env in an array job\n` +
+        `  sera-eval k8s job ${root} --parallelism P --image IMAGE --claim PVC > job.json\n` +
+        `  sera-eval slurm array ${root} --parallel P > job.sbatch\n`,
+    );
+    return EXIT.ok;
+  },
+});
 
 interface PlannedRun {
   command: 'run' | 'evaluate';

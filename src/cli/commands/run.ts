@@ -8,12 +8,12 @@ import { planRollouts, type EndpointRequest, type RolloutRequest } from '../../p
 import { startRollouts } from '../../pipeline/start-run.js';
 import { assertNotPlanned } from '../../pipeline/shards-plan.js';
 import { ContainerFlagsSchema, addContainerOptions, gradingSpec, runLayoutFor, sandboxFor, sandboxManifest } from '../grading-options.js';
-import { contextList, defaultWorkers, parseFlags, positiveInt, seedList } from '../flags.js';
-import { EXIT, type Io } from '../io.js';
+import { contextList, defaultWorkers, positiveInt, seedList } from '../flags.js';
+import { defineCommand } from '../command.js';
+import { EXIT } from '../io.js';
 import { SelectionFlagsSchema, addSelectionOptions, selectionRequest } from '../selection.js';
 import { pluginConfig } from '../plugin-config.js';
 import { renderSummaryLine } from '../summary-line.js';
-import type { Schedule } from '../schedule.js';
 
 export const RunFlagsSchema = SelectionFlagsSchema.extend(ContainerFlagsSchema.shape).extend({
   baseUrl: z.string().url('expected the server URL, e.g. http://localhost:8000/v1').optional(),
@@ -59,29 +59,29 @@ export function addRunOptions(command: Command): Command {
   return addContainerOptions(command);
 }
 
-export function registerRun(program: Command, io: Io, schedule: Schedule): void {
-  const command = program
-    .command('run')
-    .summary('roll out the SERA agent against a vLLM endpoint and grade every patch')
-    .description(
-      "Run the SERA agent (SWE-agent 1.x templates, bash / str_replace_editor / submit, native function calling) on every selected " +
-        "instance × context × seed in the instance's container, and grade each patch in a fresh container as soon as its rollout " +
-        'ends. Results go to <output>/<run-id>/; the same --run-id resumes without redoing finished rollouts or grades.',
-    );
-  addRunOptions(command);
-  command.action((raw: Record<string, unknown>) =>
-    schedule(async () => {
-      const flags = parseFlags(RunFlagsSchema, raw, 'run');
-      const { runId, layout } = runLayoutFor(flags, 'run');
-      assertNotPlanned(layout.root);
-      const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers);
-      const planned = await planRollouts(await rolloutRequest(flags, runId, 'run', sandboxManifest(sandbox)), io);
-      const summary = await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
-      io.stdout.write(renderSummaryLine(summary, layout.root));
-      return EXIT.ok;
-    }),
-  );
-}
+export const runCommand = defineCommand({
+  name: 'run',
+  flagsSchema: RunFlagsSchema,
+  configure: (command) =>
+    addRunOptions(
+      command
+        .summary('roll out the SERA agent against a vLLM endpoint and grade every patch')
+        .description(
+          "Run the SERA agent (SWE-agent 1.x templates, bash / str_replace_editor / submit, native function calling) on every selected " +
+            "instance × context × seed in the instance's container, and grade each patch in a fresh container as soon as its rollout " +
+            'ends. Results go to <output>/<run-id>/; the same --run-id resumes without redoing finished rollouts or grades.',
+        ),
+    ),
+  async handler(flags, { io }) {
+    const { runId, layout } = runLayoutFor(flags, 'run');
+    assertNotPlanned(layout.root);
+    const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers);
+    const planned = await planRollouts(await rolloutRequest(flags, runId, 'run', sandboxManifest(sandbox)), io);
+    const summary = await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
+    io.stdout.write(renderSummaryLine(summary, layout.root));
+    return EXIT.ok;
+  },
+});
 
 /** The flags of `run` as the typed request the planner turns into the run spec. */
 export async function rolloutRequest(flags: RunFlags, runId: string, command: 'run' | 'demo', sandbox: RolloutRequest['sandbox']): Promise<RolloutRequest> {
