@@ -148,7 +148,7 @@ export async function connectEndpoints(
   return clients;
 }
 
-export function withoutCredentials(url: string): string {
+function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.username = '';

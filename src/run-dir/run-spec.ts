@@ -12,7 +12,7 @@ import { z } from 'zod';
 export const RUN_SPEC_FORMAT = 'sera-eval.run/2';
 
 /** What a run's endpoint answered when it was connected (one per context). */
-export const SpecEndpointSchema = z
+const SpecEndpointSchema = z
   .object({
     url: z.string().describe('without credentials'),
     model: z.string().nullable().describe('the model id the endpoint serves (/v1/models); null: not recorded (format 1)'),
@@ -22,9 +22,9 @@ export const SpecEndpointSchema = z
   .strict();
 
 /** Sampling as the request sends it: snake_case, the one casing trajectories use too. */
-export const SpecSamplingSchema = z.object({ temperature: z.number(), top_p: z.number(), max_tokens: z.number().int().nullable() }).strict();
+const SpecSamplingSchema = z.object({ temperature: z.number(), top_p: z.number(), max_tokens: z.number().int().nullable() }).strict();
 
-export const SpecDatasetSchema = z
+const SpecDatasetSchema = z
   .object({
     source: z.string(),
     sha256: z.string(),
@@ -33,7 +33,7 @@ export const SpecDatasetSchema = z
   })
   .strict();
 
-export const SpecBenchmarkSchema = z
+const SpecBenchmarkSchema = z
   .object({
     name: z.string(),
     dataset: SpecDatasetSchema,
@@ -49,7 +49,7 @@ export const SpecBenchmarkSchema = z
   })
   .strict();
 
-export const SpecGradingSchema = z
+const SpecGradingSchema = z
   .object({
     timeout_s: z.number(),
     max_output_bytes: z.number().int().nullable().describe('null: not recorded (format 1)'),
@@ -82,7 +82,7 @@ export const RunCardSchema = z
   .strict();
 export type RunCard = z.infer<typeof RunCardSchema>;
 
-export const SpecSandboxSchema = z
+const SpecSandboxSchema = z
   .object({
     name: z.string(),
     config: z.unknown(),

@@ -108,7 +108,7 @@ export async function rolloutRequest(flags: RunFlags, runId: string, command: 'r
 }
 
 /** `--base-url` and `--endpoint CONTEXT=URL` as one endpoint per `--context`. */
-export function endpointsFor(flags: Pick<RunFlags, 'endpoint' | 'context' | 'baseUrl'>): EndpointRequest[] {
+function endpointsFor(flags: Pick<RunFlags, 'endpoint' | 'context' | 'baseUrl'>): EndpointRequest[] {
   const unknown = flags.endpoint.map((e) => e.slice(0, e.indexOf('='))).filter((name) => !flags.context.some((c) => c.name === name));
   if (unknown.length > 0) throw new InputError(`--endpoint: ${unknown.join(', ')} is not among --context ${flags.context.map((c) => c.name).join(',')}`);
   return flags.context.map((context) => {

@@ -32,7 +32,7 @@ describe('LocalEnvironment', () => {
     repo = await makeTempRepo({});
     process.env.SERA_TEST_SECRET = 'sk-should-not-leak';
     try {
-      const read = await repo.env.run('cat', { timeoutS: 1 });
+      const read = await repo.env.run('cat', { timeoutS: 0.2 });
       expect(read.timedOut).toBe(true);
       expect(read.output).not.toContain('sk-should-not-leak');
       const result = await repo.env.run('env');
