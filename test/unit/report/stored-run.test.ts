@@ -78,6 +78,9 @@ describe('run.json formats', () => {
     const compared = await runCli(['compare', RUN, v2]);
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout).toContain('sera-eval/textwrapx');
+    const nightly = await runCli(['nightly', '--baseline', RUN, '--current', v2]);
+    expect(nightly.stderr).not.toMatch(/run\.json|not a run directory|expected/);
+    expect([0, 1]).toContain(nightly.code);
   });
 
   it('a run.json of an unknown format is exit 2 naming the file and the field', async () => {
