@@ -35,7 +35,7 @@ export { LocalEnvironment } from './environment/local-environment.js';
 export { localSandbox, LocalSandboxProvider, type LocalSandboxConfig } from './environment/local-sandbox.js';
 export { dockerSandbox, type DockerSandboxConfig } from './environment/docker/docker-sandbox-factory.js';
 
-export { defineScaffold, recordedSampling, type AgentScaffold, type ScaffoldRunContext, type RunLimits } from './agents/scaffold.js';
+export { defineScaffold, recordedSampling, type AgentScaffold, type ScaffoldRunContext, type ScaffoldEndpoint, type RunLimits } from './agents/scaffold.js';
 export type { AgentTask } from './agents/agent-task.js';
 export { seraScaffold, type SeraConfig } from './agents/sera/sera-scaffold.js';
 export type { ModelClient, Sampling, ChatMessage, ModelTurn, ModelToolCall, ContextBudget } from './model/model-client.js';

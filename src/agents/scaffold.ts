@@ -27,6 +27,12 @@ export interface ScaffoldRunContext<Config> {
   log?: TrajectorySink;
 }
 
+export interface ScaffoldEndpoint {
+  client: ModelClient;
+  /** The endpoint's URL without credentials, for messages. */
+  label: string;
+}
+
 export interface AgentScaffold<Config = unknown> {
   readonly name: string;
   readonly description: string;
@@ -34,6 +40,11 @@ export interface AgentScaffold<Config = unknown> {
   readonly configSchema: z.ZodType<Config>;
   /** The scaffold's config for the shared `--max-steps` / `--rollout-timeout` flags, when it honours them. */
   fromRunLimits?(limits: RunLimits): Partial<Config>;
+  /**
+   * Checked once per run before any rollout, on every distinct endpoint: can this server serve this
+   * scaffold (e.g. tool calling)? @returns warnings to show; @throws to stop the run.
+   */
+  preflight?(endpoints: readonly ScaffoldEndpoint[]): Promise<string[]>;
   /**
    * Every ending is a trajectory: `exit_status` is the scaffold's own string, except that
    * `submitted` means the agent chose its patch and `exit_infrastructure` means the model server or

@@ -3,7 +3,6 @@
  * spec built from what was asked and what answered. The spec is the pipeline's input (run-rollouts.ts
  * reads its settings from it alone) and what run.json records; `plan` writes it for shard workers.
  */
-import { preflightEndpoints } from '../agents/sera/preflight.js';
 import { scaffolds } from '../agents/scaffolds.js';
 import type { SweBenchInstance } from '../dataset/schema.js';
 import { InfrastructureError, InputError, errorMessage } from '../errors.js';
@@ -62,8 +61,10 @@ export async function planRollouts(request: RolloutRequest, io: Pick<Io, 'stderr
   const selection = await selectInstances(request.selection);
   const apiKey = process.env[request.apiKeyEnv];
   const clients = await connectEndpoints(request.endpoints, { requestTimeoutS: request.requestTimeoutS, ...(request.model ? { model: request.model } : {}), ...(apiKey ? { apiKey } : {}) });
-  // one request with SERA's tools per endpoint: a server without tool calling stops here (exit 3)
-  const warnings = await preflightEndpoints(request.endpoints.map((e) => ({ client: clients.get(e.context)!, label: withoutCredentials(e.url) })));
+  // the scaffold checks each endpoint can serve it (SERA: tool calling) once, before any rollout
+  const endpoints = request.endpoints.map((e) => ({ client: clients.get(e.context)!, label: withoutCredentials(e.url) }));
+  const unique = endpoints.filter((e, i) => endpoints.findIndex((o) => o.client === e.client) === i);
+  const warnings = (await scaffolds.get(request.agent.name).preflight?.(unique)) ?? [];
   for (const warning of warnings) io.stderr.write(`sera-eval ${label}: warning: ${warning}\n`);
   return { spec: await rolloutSpec(request, selection, clients, apiKey), rows: selection.instances, clients };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, runAgent } from './agent-loop.js';
 import { defineScaffold } from '../scaffold.js';
+import { preflightEndpoints } from './preflight.js';
 
 export const SeraConfigSchema = z
   .object({
@@ -20,6 +21,8 @@ export const seraScaffold = defineScaffold<SeraConfig>({
   description: "SERA's SWE-agent 1.x: e2e.yaml templates, bash / str_replace_editor / submit, native function calling",
   configSchema: SeraConfigSchema,
   fromRunLimits: (limits) => ({ maxModelCalls: limits.maxSteps, ...(limits.rolloutTimeoutS === undefined ? {} : { wallClockS: limits.rolloutTimeoutS }) }),
+  // one request with SERA's tools per endpoint: a server without tool calling stops the run here (exit 3)
+  preflight: (endpoints) => preflightEndpoints(endpoints),
   run: (task, context) =>
     runAgent({
       env: context.env,
