@@ -28,7 +28,7 @@ interface CellTiming {
 async function gradeGoldCells(docker: Dockerode, cells: number, runDir: string): Promise<CellTiming[]> {
   const rows = demoRows();
   const runId = `bench-${process.pid}-${Date.now()}`;
-  const sandbox = new DockerSandboxProvider({ runId, pull: 'never', limits: LIMITS, docker });
+  const sandbox = new DockerSandboxProvider({ run: { id: runId, dir: runDir }, pull: 'never', limits: LIMITS, docker });
   const layout = new RunLayout(runDir);
   const timings: CellTiming[] = [];
   try {

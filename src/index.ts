@@ -30,6 +30,7 @@ export { benchmarks } from './benchmarks/benchmarks.js';
 export type { Environment, RunOptions, RunResult, ExecOptions, ExecResult } from './environment/environment.js';
 export { EnvironmentUnavailableError, FileNotFoundError } from './environment/environment.js';
 export type { SandboxProvider, SandboxRequest } from './environment/sandbox-provider.js';
+export { runKey, type SandboxRun } from './environment/run-key.js';
 export { defineSandbox, type SandboxFactory, type SandboxHooks, type ContainerSettings } from './environment/sandbox-factory.js';
 export { LocalEnvironment } from './environment/local-environment.js';
 export { localSandbox, LocalSandboxProvider, type LocalSandboxConfig } from './environment/local-sandbox.js';

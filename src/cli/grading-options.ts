@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { IMAGE_TEMPLATE_PRESETS } from '../benchmarks/swe-bench/image-names.js';
 import { DockerHostSchema } from '../environment/docker/docker-host.js';
 import type { SandboxFactory } from '../environment/sandbox-factory.js';
+import type { SandboxRun } from '../environment/run-key.js';
 import type { SandboxProvider } from '../environment/sandbox-provider.js';
 import { sandboxes } from '../environment/sandboxes.js';
 import { RunLayout } from '../run-dir/layout.js';
@@ -102,14 +103,14 @@ export interface ChosenSandbox {
 /** @param gradingWorkers grading containers at once, which share the cores when --cpus is not given */
 export async function sandboxFor(
   flags: ContainerFlags,
-  runId: string,
+  run: SandboxRun,
   io: Io,
   gradingWorkers: number,
   /** Settings the calling command brings (the demo's workspaces), under what --sandbox-config says. */
   fromCommand: object = {},
 ): Promise<ChosenSandbox> {
   const { factory, config } = await sandboxSettings(flags, gradingWorkers, fromCommand);
-  const provider = factory.create(runId, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
+  const provider = factory.create(run, config, { onImageProgress: pullProgressPrinter((text) => io.stderr.write(text)) });
   const facts = await provider.describe?.();
   return { name: factory.name, config, provider, ...(facts ? { facts } : {}) };
 }

@@ -94,5 +94,5 @@ export const localSandbox = defineSandbox<LocalSandboxConfig>({
   name: 'local',
   description: 'a copy of a host directory per environment, bash on the host (no isolation: for development and tests)',
   configSchema: LocalSandboxConfigSchema,
-  create: (_runId, config) => new LocalSandboxProvider(config),
+  create: (_run, config) => new LocalSandboxProvider(config),
 });

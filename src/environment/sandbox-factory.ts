@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ImageProgressEvent } from './images.js';
+import type { SandboxRun } from './run-key.js';
 import type { SandboxProvider } from './sandbox-provider.js';
 
 /** Limits every container-like backend understands; the CLI's --network/--memory/--pids/--pull. */
@@ -29,7 +30,8 @@ export interface SandboxFactory<Config = unknown> {
   readonly configSchema: z.ZodType<Config>;
   /** The backend's config for the shared container flags, when it honours them. */
   fromContainerSettings?(settings: ContainerSettings): Partial<Config>;
-  create(runId: string, config: Config, hooks?: SandboxHooks): SandboxProvider;
+  /** `run`: the run whose environments these are; a backend labels them with runKey(run) to find its leftovers. */
+  create(run: SandboxRun, config: Config, hooks?: SandboxHooks): SandboxProvider;
 }
 
 /** The identity helper that keeps a factory's config type checked against its schema. */

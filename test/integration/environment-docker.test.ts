@@ -15,7 +15,7 @@ describe.skipIf(!available)('docker sandbox', () => {
 
   const factory = sandboxes.get('docker');
   describeSandboxContract('docker', {
-    provider: () => factory.create(runId, factory.configSchema.parse({ pull: 'never' })),
+    provider: () => factory.create({ id: runId, dir: `/tmp/${runId}` }, factory.configSchema.parse({ pull: 'never' })),
     image: CONTRACT_IMAGE,
   });
 });

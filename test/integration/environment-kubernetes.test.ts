@@ -52,7 +52,7 @@ describe.skipIf(!available)('kubernetes sandbox (client-node against the fake AP
   // Through the registry, as `--sandbox kubernetes --sandbox-config {...}` makes it.
   const factory = sandboxes.get('kubernetes');
   describeSandboxContract('kubernetes', {
-    provider: () => factory.create(runId, factory.configSchema.parse({ kubeconfig, imagePullPolicy: 'Never', startTimeoutS: 60 })),
+    provider: () => factory.create({ id: runId, dir: `/tmp/${runId}` }, factory.configSchema.parse({ kubeconfig, imagePullPolicy: 'Never', startTimeoutS: 60 })),
     image: CONTRACT_IMAGE,
   });
 

@@ -2,14 +2,15 @@
  * `sera-eval evaluate` end to end on real Docker: demo instance images, real git apply, real pytest,
  * the official eval script and grading.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DATASET_PATH } from '../../src/benchmarks/demo/demo-repo.js';
-import { RUN_ID_LABEL } from '../../src/environment/docker/container-registry.js';
+import { RUN_ID_LABEL, RUN_KEY_LABEL } from '../../src/environment/docker/container-registry.js';
+import { runKey } from '../../src/environment/run-key.js';
 import { runCli } from '../support/cli-runner.js';
 import { demoRow, demoRows, ensureDemoImages, makePatch, replaceInFile, writeNewFile, writePredictions } from '../support/demo-fixtures.js';
 import { requireDocker } from '../support/docker.js';
@@ -185,4 +186,34 @@ describe.skipIf(!docker.available)('sera-eval evaluate on real Docker', () => {
     expect(existsSync(path.join(out, runId, 'run.lock'))).toBe(false);
     expect(await containers()).toEqual([]);
   });
+
+  it('two runs with the same run id in two output directories at once each keep their containers and grade right', async () => {
+    const row = demoRow(TEXTWRAP);
+    // the gold fix, slowed down: the first run's grading container is alive while the second run starts and sweeps its leftovers
+    const slowGold = await makePatch(row, (repo) => {
+      execFileSync('git', ['-C', repo, 'apply'], { input: row.patch });
+      const file = path.join(repo, 'textwrapx', 'truncate.py');
+      writeFileSync(file, `import time\ntime.sleep(15)\n${readFileSync(file, 'utf8')}`);
+    });
+    const preds = writePredictions(mkdtempSync(path.join(tmpdir(), 'preds-twin-')), [{ instance_id: TEXTWRAP, model_patch: slowGold }]);
+    const runId = 'twin';
+    const [outA, outB] = ['a', 'b'].map((side) => mkdtempSync(path.join(tmpdir(), `sera-eval-twin-${side}-`)));
+    const containersOf = (out: string) =>
+      docker.docker.listContainers({ all: true, filters: { label: [`${RUN_KEY_LABEL}=${runKey({ id: runId, dir: path.join(out, runId) })}`] } });
+    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...baseArgs(outA!, runId, preds)], { stdio: 'ignore' });
+    const firstExit = new Promise<number | null>((resolve) => first.once('exit', resolve));
+    for (let i = 0; i < 600 && (await containersOf(outA!)).length === 0; i++) await sleep(200);
+    expect(await containersOf(outA!)).toHaveLength(1);
+
+    const second = await runCli([...baseArgs(outB!, runId, 'gold'), '--workers', '2']);
+    expect(second.code).toBe(0);
+    expect(summaryOf(path.join(outB!, runId)).resolved_ids).toEqual(demoRows().map((r) => r.instance_id).sort());
+
+    expect(await firstExit).toBe(0);
+    const graded = readReport(path.join(outA!, runId), TEXTWRAP);
+    expect(graded.resolved).toBe(true);
+    // a container removed under it would have been an infrastructure failure, retried in a second container
+    expect(graded.sera_eval.attempts).toBe(1);
+    expect([...(await containersOf(outA!)), ...(await containersOf(outB!))]).toEqual([]);
+  }, 300_000);
 });

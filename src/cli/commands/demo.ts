@@ -107,7 +107,7 @@ export const demoCommand = defineCommand({
     const workspaceRoot = flags.sandbox === 'local' ? await mkdtemp(path.join(os.tmpdir(), 'sera-eval-demo-')) : null;
     try {
       const workspaces = workspaceRoot === null ? {} : { workspaces: await materializeDemoWorkspaces(rows, workspaceRoot) };
-      const sandbox = await sandboxFor(flags, runId, io, demo.evalWorkers, workspaces);
+      const sandbox = await sandboxFor(flags, { id: runId, dir: layout.root }, io, demo.evalWorkers, workspaces);
       // Built on the docker sandbox's engine; for kubernetes on this machine's, which the nodes must share.
       const docker = sandbox.provider instanceof DockerSandboxProvider ? sandbox.provider.client : workspaceRoot === null ? dockerClient(flags.dockerHost) : null;
       if (docker) {

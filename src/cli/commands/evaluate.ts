@@ -35,7 +35,7 @@ export const evaluateCommand = defineCommand({
   async handler(flags, { io }) {
     const { runId, layout } = runLayoutFor(flags, 'evaluate');
     assertNotPlanned(layout.root);
-    const sandbox = await sandboxFor(flags, runId, io, flags.workers);
+    const sandbox = await sandboxFor(flags, { id: runId, dir: layout.root }, io, flags.workers);
     const summary = await startEvaluation(await planEvaluation(evaluationRequest(flags, runId, sandboxManifest(sandbox))), { layout, sandbox: sandbox.provider, io });
     io.stdout.write(renderSummaryLine(summary, layout.root));
     return EXIT.ok;

@@ -58,7 +58,7 @@ export const replayCommand = defineCommand({
     const contextLength = parseFlags(z.object({ context: contextList }), { context }, 'replay').context[0]!;
     const { runId, layout } = runLayoutFor(flags, 'replay');
     assertNotPlanned(layout.root);
-    const sandbox = await sandboxFor(flags, runId, io, own.evalWorkers);
+    const sandbox = await sandboxFor(flags, { id: runId, dir: layout.root }, io, own.evalWorkers);
     const replay = await startReplayServer(replayScriptFor(recorded, contextLength.tokens));
     try {
       const request: RolloutRequest = {

@@ -75,7 +75,7 @@ export const runCommand = defineCommand({
   async handler(flags, { io }) {
     const { runId, layout } = runLayoutFor(flags, 'run');
     assertNotPlanned(layout.root);
-    const sandbox = await sandboxFor(flags, runId, io, flags.evalWorkers);
+    const sandbox = await sandboxFor(flags, { id: runId, dir: layout.root }, io, flags.evalWorkers);
     const planned = await planRollouts(await rolloutRequest(flags, runId, 'run', sandboxManifest(sandbox)), io);
     const summary = await startRollouts(planned, { layout, sandbox: sandbox.provider, io });
     io.stdout.write(renderSummaryLine(summary, layout.root));

@@ -55,7 +55,7 @@ export const workCommand = defineCommand({
     // the sandbox is this worker's: its CPU quota depends on the worker's machine (its cores), not the planner's
     const container = parseFlags(ContainerFlagsSchema.extend({ evalWorkers: positiveInt.optional(), workers: positiveInt.optional() }), plan.flags, 'work (flags from shards.json)');
     const workers = requiredSetting(asked.execution, 'execution').eval_workers;
-    const sandbox = await sandboxFor(container, shardSandboxId(plan.run_id, choice), io, workers);
+    const sandbox = await sandboxFor(container, { id: shardSandboxId(plan.run_id, choice), dir: runDir }, io, workers);
     const spec = { ...asked, sandbox: sandboxManifest(sandbox), grading: { ...requiredSetting(asked.grading, 'grading'), cpus: containerCpus(container, workers) }, shard: choice };
     const deps = { layout, sandbox: sandbox.provider, io, cells };
     const summary: Summary =

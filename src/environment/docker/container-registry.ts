@@ -1,12 +1,16 @@
 /**
  * Every container this process started and has not yet removed, so an interrupted run leaves
- * nothing behind (inspect_ai's docker/cleanup.py does the same). Containers also carry the
- * `sera-eval.run-id` label, so leftovers of a process that was killed outright can be found later.
+ * nothing behind (inspect_ai's docker/cleanup.py does the same). Containers also carry labels, so
+ * leftovers of a process that was killed outright can be found later: `sera-eval.run-key` (run-key.ts:
+ * the run directory and id) is what a run removes by; `sera-eval.run-id` and `sera-eval.run-dir` are
+ * for people reading `docker ps`.
  */
 import type Dockerode from 'dockerode';
 import { isNotFound, statusCodeOf } from './docker-errors.js';
 
 export const RUN_ID_LABEL = 'sera-eval.run-id';
+export const RUN_DIR_LABEL = 'sera-eval.run-dir';
+export const RUN_KEY_LABEL = 'sera-eval.run-key';
 export const MANAGED_LABEL = 'sera-eval.managed';
 
 interface LiveContainer {
@@ -47,9 +51,18 @@ async function removeAllLiveContainers(): Promise<{ removed: number; failed: str
   return { removed: entries.length - failed.length, failed };
 }
 
-/** Remove all containers, running or not, labelled with this run id. Returns how many. */
-export async function removeContainersByLabel(docker: Dockerode, runId: string): Promise<number> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_ID_LABEL}=${runId}`] } });
+/** Remove all containers, running or not, labelled with this run id (in any run directory). Returns how many. */
+export function removeContainersByLabel(docker: Dockerode, runId: string): Promise<number> {
+  return removeContainersLabelled(docker, RUN_ID_LABEL, runId);
+}
+
+/** Remove all containers, running or not, of the run with this key (run-key.ts). Returns how many. */
+export function removeContainersByRunKey(docker: Dockerode, key: string): Promise<number> {
+  return removeContainersLabelled(docker, RUN_KEY_LABEL, key);
+}
+
+async function removeContainersLabelled(docker: Dockerode, label: string, value: string): Promise<number> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${label}=${value}`] } });
   await Promise.all(containers.map((info) => forceRemoveContainer(docker, info.Id)));
   for (const info of containers) live.delete(info.Id);
   return containers.length;
@@ -65,6 +78,11 @@ export interface CleanupHandlerOptions {
    * @default true
    */
   reraise?: boolean;
+  /**
+   * Also remove these, beside the live containers: by the run's label, so a container whose create
+   * call was still under way (not yet registered) goes too.
+   */
+  sweep?: () => Promise<unknown>;
 }
 
 /**
@@ -80,7 +98,7 @@ export function installCleanupHandlers(options: CleanupHandlerOptions = {}): () 
   };
   for (const signal of CLEANUP_SIGNALS) {
     const handler = (): void => {
-      void removeAllLiveContainers().finally(() => {
+      void Promise.allSettled([removeAllLiveContainers(), options.sweep?.()]).finally(() => {
         if (!reraise) return;
         uninstall();
         process.kill(process.pid, signal);

@@ -25,10 +25,10 @@ export const dockerSandbox = defineSandbox<DockerSandboxConfig>({
     nanoCpus: Math.round(cpus * 1e9),
     ...(dockerHost === undefined ? {} : { host: dockerHost }),
   }),
-  create: (runId, config, hooks) =>
+  create: (run, config, hooks) =>
     new DockerSandboxProvider({
       docker: dockerClient(config.host),
-      runId,
+      run,
       pull: config.pull,
       limits: {
         network: config.network,

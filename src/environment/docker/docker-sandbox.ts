@@ -1,7 +1,7 @@
 import Dockerode from 'dockerode';
 import { DockerEnvironment } from './docker-environment.js';
 import { dockerStorageNeed } from './docker-storage.js';
-import { RUN_ID_LABEL, installCleanupHandlers, removeContainersByLabel } from './container-registry.js';
+import { RUN_DIR_LABEL, RUN_ID_LABEL, RUN_KEY_LABEL, installCleanupHandlers, removeContainersByRunKey } from './container-registry.js';
 import { DockerUnreachableError, daemonAddress, isDaemonUnreachable } from './docker-errors.js';
 import { engineIdentity, imageIdentity } from './engine-identity.js';
 import { ensureImage, type ImageProgressEvent, type PullPolicy } from '../images.js';
@@ -9,6 +9,7 @@ import type { Environment } from '../environment.js';
 import type { SpaceNeed } from '../../run-dir/disk-space.js';
 import { NO_DIMENSION } from '../../run-dir/layout.js';
 import type { EngineIdentity, ImageIdentity, SandboxProvider, SandboxRequest } from '../sandbox-provider.js';
+import { runKey, type SandboxRun } from '../run-key.js';
 
 export interface ContainerLimits {
   /** Containers get no network unless asked (grading may need it for pip installs in eval.sh). */
@@ -19,7 +20,8 @@ export interface ContainerLimits {
 }
 
 export interface DockerSandboxOptions {
-  runId: string;
+  /** The run the containers belong to: labelled with it, and leftovers are removed by it. */
+  run: SandboxRun;
   pull: PullPolicy;
   limits: ContainerLimits;
   docker?: Dockerode;
@@ -29,9 +31,11 @@ export interface DockerSandboxOptions {
 export class DockerSandboxProvider implements SandboxProvider {
   private readonly docker: Dockerode;
   private readonly prepared = new Map<string, Promise<void>>();
+  private readonly runKey: string;
 
   constructor(private readonly options: DockerSandboxOptions) {
     this.docker = options.docker ?? new Dockerode();
+    this.runKey = runKey(options.run);
   }
 
   /** The daemon client, for callers that build local images (the demo) before the run. */
@@ -64,13 +68,15 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 
   async start(request: SandboxRequest): Promise<Environment> {
-    const { limits, runId } = this.options;
+    const { limits, run } = this.options;
     return DockerEnvironment.start({
       docker: this.docker,
       image: request.image,
-      name: containerName(request, runId),
+      name: containerName(request, run.id, this.runKey),
       labels: {
-        [RUN_ID_LABEL]: runId,
+        [RUN_ID_LABEL]: run.id,
+        [RUN_DIR_LABEL]: run.dir,
+        [RUN_KEY_LABEL]: this.runKey,
         'sera-eval.instance-id': request.cell.instanceId,
         'sera-eval.purpose': request.purpose,
       },
@@ -85,7 +91,7 @@ export class DockerSandboxProvider implements SandboxProvider {
   /** The first daemon call of a run, so a missing daemon is named here. @throws DockerUnreachableError */
   async removeLeftovers(): Promise<number> {
     try {
-      return await removeContainersByLabel(this.docker, this.options.runId);
+      return await removeContainersByRunKey(this.docker, this.runKey);
     } catch (err) {
       if (isDaemonUnreachable(err)) throw new DockerUnreachableError(daemonAddress(this.docker), { cause: err });
       throw err;
@@ -97,14 +103,18 @@ export class DockerSandboxProvider implements SandboxProvider {
   }
 
   installCleanup(options: { reraise: boolean }): () => void {
-    return installCleanupHandlers(options);
+    return installCleanupHandlers({ ...options, sweep: () => removeContainersByRunKey(this.docker, this.runKey) });
   }
 }
 
-/** `sweb.eval.<id>.<run_id>` as the official harness names it, plus what makes a cell's attempt unique. */
-function containerName(request: SandboxRequest, runId: string): string {
+/**
+ * `sweb.eval.<id>.<run_id>` as the official harness names it, plus what makes a cell's attempt
+ * unique on the daemon: its dimensions, attempt, and the start of the run key (the same run id may
+ * be running from another directory).
+ */
+function containerName(request: SandboxRequest, runId: string, key: string): string {
   const { cell } = request;
   const dims = [cell.context, cell.seed].filter((d) => d !== NO_DIMENSION).map((d) => d.replace(/[^a-zA-Z0-9_.-]/g, '_'));
   const prefix = request.purpose === 'grading' ? 'sweb.eval' : 'sera.rollout';
-  return [prefix, cell.instanceId.toLowerCase(), runId, ...dims, `a${request.attempt}`].join('.');
+  return [prefix, cell.instanceId.toLowerCase(), runId, ...dims, `a${request.attempt}`, key.slice(0, 8)].join('.');
 }

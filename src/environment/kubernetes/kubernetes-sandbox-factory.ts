@@ -12,5 +12,5 @@ export const kubernetesSandbox = defineSandbox<KubernetesSandboxConfig>({
   // --pull and --network carry over; memory goes in limits.memory as a quantity (--sandbox-config), and
   // the pids limit is the kubelet's (podPidsLimit), not a pod field.
   fromContainerSettings: (settings) => ({ imagePullPolicy: PULL_POLICY[settings.pull], network: settings.network }),
-  create: (runId, config) => new KubernetesSandboxProvider({ runId, config }),
+  create: (run, config) => new KubernetesSandboxProvider({ runId: run.id, config }),
 });

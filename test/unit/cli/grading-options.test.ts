@@ -19,7 +19,7 @@ describe('--cpus', () => {
 
   it('is given to every container of the run as a CPU quota, with the memory and pids limits', async () => {
     const flags = ContainerFlagsSchema.parse({ ...RAW, cpus: '1.5' });
-    const sandbox = (await sandboxFor(flags, 'run-1', io, 8)).provider;
+    const sandbox = (await sandboxFor(flags, { id: 'run-1', dir: '/tmp/run-1' }, io, 8)).provider;
     if (!(sandbox instanceof DockerSandboxProvider)) throw new Error('expected the docker sandbox by default');
     expect(sandbox.limits).toEqual({
       network: false,

@@ -98,7 +98,7 @@ describe('what run.json records of a kubernetes sandbox', () => {
 
   it('the validated config with --pull carried over, the context and cluster, and an unreachable API as unknown NetworkPolicy', async () => {
     const server = `https://127.0.0.1:${await closedPort()}`;
-    const sandbox = await sandboxFor(flags({ kubeconfig: kubeconfigFor(server), namespace: 'evals' }), 'run-1', io, 2);
+    const sandbox = await sandboxFor(flags({ kubeconfig: kubeconfigFor(server), namespace: 'evals' }), { id: 'run-1', dir: '/tmp/run-1' }, io, 2);
     expect(sandbox.provider).toBeInstanceOf(KubernetesSandboxProvider);
     const recorded = sandboxManifest(sandbox);
     expect(recorded).toMatchObject({ name: 'kubernetes', config: { namespace: 'evals', imagePullPolicy: 'Never', network: false } });
@@ -107,12 +107,12 @@ describe('what run.json records of a kubernetes sandbox', () => {
   });
 
   it('says the policy is not needed when the run asked for network, without asking the API', async () => {
-    const sandbox = await sandboxFor(flags({ kubeconfig: kubeconfigFor('https://127.0.0.1:1') }, { network: true }), 'run-2', io, 2);
+    const sandbox = await sandboxFor(flags({ kubeconfig: kubeconfigFor('https://127.0.0.1:1') }, { network: true }), { id: 'run-2', dir: '/tmp/run-2' }, io, 2);
     expect(sandboxManifest(sandbox).facts).toMatchObject({ network_policy: 'not needed (network asked)' });
   });
 
   it('records no facts for a sandbox that has none to give (docker)', async () => {
-    const sandbox = await sandboxFor(ContainerFlagsSchema.parse(RAW), 'run-3', io, 2);
+    const sandbox = await sandboxFor(ContainerFlagsSchema.parse(RAW), { id: 'run-3', dir: '/tmp/run-3' }, io, 2);
     expect(sandboxManifest(sandbox)).not.toHaveProperty('facts');
   });
 });

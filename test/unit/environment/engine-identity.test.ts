@@ -24,7 +24,7 @@ function fakeDocker(answers: { inspect?: () => unknown; version?: () => unknown 
 }
 
 function provider(docker: Dockerode): DockerSandboxProvider {
-  return new DockerSandboxProvider({ runId: 'r', pull: 'never', limits: { network: false, memoryBytes: 1, pidsLimit: 1 }, docker });
+  return new DockerSandboxProvider({ run: { id: 'r', dir: '/tmp/r' }, pull: 'never', limits: { network: false, memoryBytes: 1, pidsLimit: 1 }, docker });
 }
 
 describe('image and engine identity (Docker sandbox)', () => {

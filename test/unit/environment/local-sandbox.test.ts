@@ -11,7 +11,7 @@ createContractRepo(image);
 afterAll(() => rmSync(image, { recursive: true, force: true }));
 
 const local = sandboxes.get('local');
-const provider = local.create('t', local.configSchema.parse({ workspaces: { img: image } }));
+const provider = local.create({ id: 't', dir: '/tmp/t' }, local.configSchema.parse({ workspaces: { img: image } }));
 const request = { image: 'img', cell: { instanceId: 'a__b-1', context: '-', seed: '-' }, purpose: 'grading' as const, attempt: 1 };
 
 describe('local sandbox', () => {

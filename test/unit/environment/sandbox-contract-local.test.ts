@@ -11,6 +11,6 @@ afterAll(() => rmSync(image, { recursive: true, force: true }));
 
 const local = sandboxes.get('local');
 describeSandboxContract('local', {
-  provider: () => local.create('contract', local.configSchema.parse({ workspaces: { 'contract-image': image } })),
+  provider: () => local.create({ id: 'contract', dir: '/tmp/contract' }, local.configSchema.parse({ workspaces: { 'contract-image': image } })),
   image: 'contract-image',
 });
