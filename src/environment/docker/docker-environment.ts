@@ -23,13 +23,18 @@ export interface DockerEnvironmentOptions {
   image: string;
   /** Container name; must be unique on the daemon. */
   name: string;
-  /** Include `sera-eval.run-id` so leftovers can be removed with removeContainersByLabel. */
+  /** Include `sera-eval.run-key` (or `sera-eval.run-id`) so leftovers can be removed by label (container-registry.ts). */
   labels: Record<string, string>;
   /** @default false (NetworkMode none) */
   network?: boolean;
   memoryBytes?: number;
   pidsLimit?: number;
   nanoCpus?: number;
+  /**
+   * Inspect the new container to check the engine applied its limits (limits-check.ts). The answer
+   * is the engine's, not the container's, so a provider asks once per run. @default true
+   */
+  checkLimits?: boolean;
   /** @default '/testbed' */
   workdir?: string;
   signal?: AbortSignal;
@@ -96,7 +101,9 @@ export class DockerEnvironment implements Environment {
     registerContainer(docker, container.id);
     const environment = new DockerEnvironment(docker, container, workdir, options.memoryBytes ?? null);
     try {
-      assertLimitsApplied(options.name, options, (await withDaemonRetry(`inspecting container ${options.name}`, () => container.inspect())).HostConfig);
+      if (options.checkLimits ?? true) {
+        assertLimitsApplied(options.name, options, (await withDaemonRetry(`inspecting container ${options.name}`, () => container.inspect())).HostConfig);
+      }
       await withDaemonRetry(`starting container ${options.name}`, () => container.start(), { signal: options.signal });
     } catch (err) {
       await environment.close().catch(() => undefined);
@@ -228,9 +235,14 @@ export class DockerEnvironment implements Environment {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.shell?.kill().catch(() => undefined);
-      await withDaemonRetry('removing container', () => forceRemoveContainer(this.docker, this.container.id));
-      unregisterContainer(this.container.id);
+      // Removal kills every process in the container, the shell's included, and ends its stream: no
+      // separate kill exec first (a round trip per cell). Killed only when its stream outlives that.
+      try {
+        await withDaemonRetry('removing container', () => forceRemoveContainer(this.docker, this.container.id));
+        unregisterContainer(this.container.id);
+      } finally {
+        if (this.shell?.alive) await this.shell.kill().catch(() => undefined);
+      }
     })();
     return this.closing;
   }

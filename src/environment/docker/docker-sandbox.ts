@@ -31,7 +31,10 @@ export interface DockerSandboxOptions {
 export class DockerSandboxProvider implements SandboxProvider {
   private readonly docker: Dockerode;
   private readonly prepared = new Map<string, Promise<void>>();
+  private readonly identities = new Map<string, Promise<ImageIdentity | null>>();
   private readonly runKey: string;
+  /** Set once a container of this provider was inspected with its limits applied: the engine, not the container, decides that. */
+  private limitsConfirmed = false;
 
   constructor(private readonly options: DockerSandboxOptions) {
     this.docker = options.docker ?? new Dockerode();
@@ -59,8 +62,19 @@ export class DockerSandboxProvider implements SandboxProvider {
     return pending;
   }
 
+  /**
+   * Asked after every prepareImage (the image ledger), so once per image per run: prepareImage pulls
+   * an image at most once per run, so its identity cannot change under the run's own policy.
+   */
   imageIdentity(image: string): Promise<ImageIdentity | null> {
-    return imageIdentity(this.docker, image);
+    let known = this.identities.get(image);
+    if (!known) {
+      known = imageIdentity(this.docker, image);
+      // an engine that did not answer may answer next time
+      void known.then((identity) => identity ?? this.identities.delete(image));
+      this.identities.set(image, known);
+    }
+    return known;
   }
 
   engineIdentity(): Promise<EngineIdentity | null> {
@@ -69,7 +83,8 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   async start(request: SandboxRequest): Promise<Environment> {
     const { limits, run } = this.options;
-    return DockerEnvironment.start({
+    const checkLimits = !this.limitsConfirmed;
+    const environment = await DockerEnvironment.start({
       docker: this.docker,
       image: request.image,
       name: containerName(request, run.id, this.runKey),
@@ -84,8 +99,11 @@ export class DockerSandboxProvider implements SandboxProvider {
       memoryBytes: limits.memoryBytes,
       pidsLimit: limits.pidsLimit,
       ...(limits.nanoCpus === undefined ? {} : { nanoCpus: limits.nanoCpus }),
+      checkLimits,
       ...(request.signal ? { signal: request.signal } : {}),
     });
+    if (checkLimits) this.limitsConfirmed = true;
+    return environment;
   }
 
   /** The first daemon call of a run, so a missing daemon is named here. @throws DockerUnreachableError */

@@ -1,12 +1,14 @@
 /**
  * What the Docker sandbox sends the daemon when a cell starts and ends, against a fake daemon that
- * records every call: labels and names by run directory, leftovers selected by the run key.
+ * records every call: labels and names by run directory, leftovers selected by the run key, and no
+ * per-cell round trip that once per run can do (the limits inspect, the image identity).
  */
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { RUN_KEY_LABEL } from '../../../src/environment/docker/container-registry.js';
 import { DockerSandboxProvider } from '../../../src/environment/docker/docker-sandbox.js';
 import { runKey, type SandboxRun } from '../../../src/environment/run-key.js';
+import { InfrastructureError } from '../../../src/errors.js';
 
 const LIMITS = { network: false, memoryBytes: 2 ** 30, pidsLimit: 512, nanoCpus: 1e9 };
 const IMAGE = 'sweb.eval.x86_64.demo__calc-1:latest';
@@ -87,5 +89,37 @@ describe('DockerSandboxProvider start and leftovers', () => {
     expect(await provider(daemon.docker).removeLeftovers()).toBe(1);
     expect(daemon.listFilters).toEqual([{ label: [`${RUN_KEY_LABEL}=${runKey({ id: 'demo', dir: '/out/a/demo' })}`] }]);
     expect(daemon.calls).toEqual(['list', 'remove left-1']);
+  });
+
+  it('inspects for the limits check on its first start only, and removes a container in one call', async () => {
+    const daemon = fakeDaemon();
+    const sandbox = provider(daemon.docker);
+    const first = await sandbox.start(request(1));
+    const second = await sandbox.start(request(2));
+    await Promise.all([first.close(), second.close()]);
+    expect(daemon.calls).toEqual(['create', 'inspect', 'start', 'create', 'start', 'remove c0', 'remove c1']);
+  });
+
+  it('keeps refusing containers while the engine has not applied the limits', async () => {
+    const daemon = fakeDaemon({ dropLimits: true });
+    const sandbox = provider(daemon.docker);
+    for (const attempt of [1, 2]) {
+      const refused = await sandbox.start(request(attempt)).then(() => null, (err: unknown) => err);
+      expect(refused).toBeInstanceOf(InfrastructureError);
+      expect((refused as InfrastructureError).code).toBe('limits_not_enforced');
+    }
+    expect(daemon.calls.filter((c) => c === 'inspect')).toHaveLength(2);
+  });
+
+  it('looks an image identity up once per image, and again after the engine gave no answer', async () => {
+    let answer: unknown = null;
+    const daemon = fakeDaemon({ images: () => answer });
+    const sandbox = provider(daemon.docker);
+    expect(await sandbox.imageIdentity(IMAGE)).toBeNull();
+    answer = { Id: `sha256:${'b'.repeat(64)}`, RepoDigests: [] };
+    const identity = { id: `sha256:${'b'.repeat(64)}`, repoDigest: null };
+    expect(await sandbox.imageIdentity(IMAGE)).toEqual(identity);
+    expect(await sandbox.imageIdentity(IMAGE)).toEqual(identity);
+    expect(daemon.calls.filter((c) => c === 'image inspect')).toHaveLength(2);
   });
 });
