@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { installCleanupHandlers } from '../src/environment/docker/container-registry.js';
 import { bashRoundTripSection } from './bash-round-trip.js';
+import { cellStartSection } from './cell-start.js';
 import { NoDaemonError, checkDaemon, type DaemonStatus } from './docker-check.js';
 import { gradingOverheadSection } from './grading-overhead.js';
 import { pipelineEfficiencySection } from './pipeline-efficiency.js';
@@ -17,6 +18,7 @@ import { renderSection, type Section, type SectionResult } from './section.js';
 
 const SECTIONS = {
   grading: gradingOverheadSection,
+  'cell-start': cellStartSection,
   shell: bashRoundTripSection,
   'tool-step': toolStepSection,
   pipeline: pipelineEfficiencySection,
