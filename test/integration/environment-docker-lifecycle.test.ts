@@ -9,6 +9,7 @@ import { removeContainersByLabel } from '../../src/environment/docker/container-
 import { ensureImage } from '../../src/environment/images.js';
 import { PYTHON_BASE_IMAGE } from '../../src/environment/local-images.js';
 import { requireDocker } from '../support/docker.js';
+import { expectLeftoversSweptByRunDirectory } from '../support/run-key-leftovers.js';
 import { CONTRACT_IMAGE, buildContractImage, buildFixtureImage } from '../support/fixture-images.js';
 import { createContractRepo } from '../../src/environment/contract/environment-contract.js';
 
@@ -43,6 +44,10 @@ describe.skipIf(!available)('DockerEnvironment lifecycle and images', () => {
     const envs = await Promise.all([1, 2].map(() => DockerEnvironment.start({ ...options(), labels: { 'sera-eval.run-id': label } })));
     expect(await removeContainersByLabel(docker, label)).toBe(2);
     for (const env of envs) expect(await containerExists(env.id)).toBe(false);
+  });
+
+  it('removes as leftovers only its own run directory’s containers when another directory runs the same run id', async () => {
+    await expectLeftoversSweptByRunDirectory(docker, runId);
   });
 
   it('removes live containers when a process that started them gets SIGINT', async () => {

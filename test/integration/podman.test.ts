@@ -14,6 +14,7 @@ import { RUN_ID_LABEL, removeContainersByLabel } from '../../src/environment/doc
 import { ensureImage } from '../../src/environment/images.js';
 import { BASE_IMAGE } from '../../src/environment/local-images.js';
 import { runCli } from '../support/cli-runner.js';
+import { expectLeftoversSweptByRunDirectory } from '../support/run-key-leftovers.js';
 import { PODMAN_HOST, PODMAN_ROOTLESS_HOST, requirePodman } from '../support/docker.js';
 import { describeEnvironmentContract } from '../../src/environment/contract/environment-contract.js';
 import { CONTRACT_IMAGE, buildContractImage } from '../support/fixture-images.js';
@@ -98,6 +99,10 @@ describe.skipIf(!rootful.available)('rootful podman', () => {
       const envs = await Promise.all([1, 2].map(() => DockerEnvironment.start(optionsFor(docker, { labels: { 'sera-eval.run-id': label } }))));
       expect(await removeContainersByLabel(docker, label)).toBe(2);
       for (const left of envs) expect(await containerExists(docker, left.id)).toBe(false);
+    });
+
+    it('keeps the run key label through the compat API: leftovers swept by run directory, not run id', async () => {
+      await expectLeftoversSweptByRunDirectory(docker, runId);
     });
 
     it("fails to start on a missing image with code 'image_unavailable'", async () => {
