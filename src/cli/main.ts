@@ -11,9 +11,38 @@ import { HarnessError, InputError, InterruptedError, errorMessage } from '../err
 import { exitCodeHelp } from '../exit-codes.js';
 import { harnessVersions } from '../pipeline/versions.js';
 import { EXIT, processIo, type Io } from './io.js';
-import { COMMANDS, GROUPS } from './commands/index.js';
 import type { CliCommand } from './command.js';
 import { parseFlags } from './flags.js';
+
+interface CommandSet {
+  commands: readonly CliCommand[];
+  groups: Readonly<Record<string, string>>;
+}
+
+/**
+ * The commands that only read run directories, each with the one module that defines it: `sera-eval
+ * report …` loads that module alone. Loading every command loads the rollout stack too (Kubernetes
+ * and OpenAI clients, Docker: over 1,000 modules, about 2 s of a report's 3 s budget before it reads a file).
+ */
+const READER_COMMANDS: Record<string, () => Promise<CommandSet>> = {
+  report: reportCommands,
+  compare: reportCommands,
+  nightly: reportCommands,
+  export: async () => ({ commands: [(await import('./commands/export.js')).exportCommandCli as CliCommand], groups: {} }),
+};
+
+async function reportCommands(): Promise<CommandSet> {
+  const m = await import('./commands/report-commands.js');
+  return { commands: [m.reportCommandCli, m.compareCommandCli, m.nightlyCommandCli] as CliCommand[], groups: {} };
+}
+
+/** Only the first argument picks a reader command; anything else (another command, --help, --version) loads all. */
+async function commandsFor(argv: readonly string[]): Promise<CommandSet> {
+  const first = argv[0];
+  if (first !== undefined && Object.hasOwn(READER_COMMANDS, first)) return READER_COMMANDS[first]!();
+  const all = await import('./commands/index.js');
+  return { commands: all.COMMANDS, groups: all.GROUPS };
+}
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const program = new Command('sera-eval')
@@ -33,8 +62,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   });
 
   let pending: Promise<number> | null = null;
-  for (const command of COMMANDS) {
-    wire(program, command, io, (run) => {
+  const { commands, groups } = await commandsFor(argv);
+  for (const command of commands) {
+    wire(program, command, groups, io, (run) => {
       pending = run();
     });
   }
@@ -55,9 +85,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
  * Adds one command under its group, and on invocation parses its options and positional
  * arguments with its schema (exit 2 naming the flag) before the handler runs.
  */
-function wire(program: Command, cli: CliCommand, io: Io, schedule: (run: () => Promise<number>) => void): void {
+function wire(program: Command, cli: CliCommand, groups: Readonly<Record<string, string>>, io: Io, schedule: (run: () => Promise<number>) => void): void {
   const words = cli.name.split(' ');
-  const parent = words.slice(0, -1).reduce((group, word) => group.commands.find((c) => c.name() === word) ?? group.command(word).summary(GROUPS[word] ?? ''), program);
+  const parent = words.slice(0, -1).reduce((group, word) => group.commands.find((c) => c.name() === word) ?? group.command(word).summary(groups[word] ?? ''), program);
   const command = cli.configure(parent.command(words.at(-1)!));
   command.action((...args: unknown[]) => {
     const self = args.at(-1) as Command;
