@@ -1,6 +1,7 @@
 /** The per-instance section of the HTML report: verdict per cell, test results, coloured patch, trajectory. */
-import type { InstanceReportEntry, Trajectory } from '../run-dir/schemas.js';
+import type { InstanceReportEntry } from '../run-dir/schemas.js';
 import { escapeHtml } from './html-escape.js';
+import type { TrajectoryView } from './trajectory-view.js';
 import type { CellVerdict } from './verdicts.js';
 
 /** Long observations are cut so a 3,000-rollout report stays openable; the trajectory file has the rest. */
@@ -10,7 +11,7 @@ export interface InstanceCell {
   verdict: CellVerdict;
   entry: InstanceReportEntry | undefined;
   patch: string | undefined;
-  trajectory: Trajectory | undefined;
+  trajectory: TrajectoryView | undefined;
   /** The tail of test_output.txt, for a cell that did not resolve. */
   testOutput: string | undefined;
 }
@@ -62,7 +63,7 @@ function clip(text: string): string {
   return `${escapeHtml(text.slice(0, MAX_OBSERVATION_CHARS))}\n<em>[… ${text.length - MAX_OBSERVATION_CHARS} more characters in the trajectory file]</em>`;
 }
 
-function trajectoryHtml(t: Trajectory): string {
+function trajectoryHtml(t: TrajectoryView): string {
   const steps = t.steps.map((step) => {
     const calls = step.tool_calls
       .map((c) => `<div class="call"><b>${escapeHtml(c.name)}</b> <code>${escapeHtml(c.arguments)}</code></div>`)
@@ -81,7 +82,7 @@ function trajectoryHtml(t: Trajectory): string {
   );
 }
 
-function cellHtml(cell: InstanceCell): string {
+function cellHtml(cell: InstanceCell): string[] {
   const { verdict, entry } = cell;
   const error = entry?.sera_eval.error
     ? `<p class="error">${escapeHtml(entry.sera_eval.error.stage)} / ${escapeHtml(entry.sera_eval.error.code)}: ${escapeHtml(entry.sera_eval.error.message)}</p>`
@@ -93,23 +94,32 @@ function cellHtml(cell: InstanceCell): string {
   const output = cell.testOutput
     ? `<details class="test-output" open><summary>Test output (failing run, tail)</summary><pre>${escapeHtml(cell.testOutput)}</pre></details>`
     : '';
-  return (
+  return [
     `<article class="cell"><h3>context ${escapeHtml(verdict.context)} · seed ${escapeHtml(verdict.seed)} ${verdictBadge(verdict.verdict, cell.trajectory?.exit_status)}</h3>` +
-    `${error}${tests}${output}${patch}${cell.trajectory ? trajectoryHtml(cell.trajectory) : ''}</article>`
-  );
+      `${error}${tests}${output}${patch}`,
+    cell.trajectory ? trajectoryHtml(cell.trajectory) : '',
+    '</article>',
+  ];
 }
 
-/** The problem statement on top, then each cell's result and patch beside the gold patch. */
-export function instanceSection(info: InstanceInfo, cells: readonly InstanceCell[]): string {
+/**
+ * The problem statement on top, then each cell's result and patch beside the gold patch; in pieces, to
+ * be written one after another. Each trajectory is a piece of its own: joined into one string with the
+ * ✓, ✗ and ← around it, hundreds of KB of ASCII would be copied into a two-byte string, and copied again
+ * to be written as UTF-8.
+ */
+export function instanceSection(info: InstanceInfo, cells: readonly InstanceCell[]): string[] {
   const problem = info.problemStatement
     ? `<details class="problem" open><summary>Problem statement</summary><pre>${escapeHtml(info.problemStatement)}</pre></details>`
     : '<p class="problem">problem statement not available (give --dataset with the SWE-bench rows)</p>';
   const gold = info.goldPatch
     ? `<aside class="gold"><h3>Gold patch</h3>${coloredDiff(info.goldPatch)}</aside>`
     : '<aside class="gold"><h3>Gold patch</h3><p>not available</p></aside>';
-  return (
+  return [
     `<section class="instance" id="${info.anchor}" data-instance="${escapeHtml(info.instanceId)}">` +
-    `<p><a href="${escapeHtml(info.backHref)}">← all instances</a></p><h2>${escapeHtml(info.instanceId)}</h2><p class="repo">${escapeHtml(info.repo)}</p>` +
-    `${problem}<div class="side-by-side"><div class="cells">${cells.map(cellHtml).join('')}</div>${gold}</div></section>`
-  );
+      `<p><a href="${escapeHtml(info.backHref)}">← all instances</a></p><h2>${escapeHtml(info.instanceId)}</h2><p class="repo">${escapeHtml(info.repo)}</p>` +
+      `${problem}<div class="side-by-side"><div class="cells">`,
+    ...cells.flatMap(cellHtml),
+    `</div>${gold}</div></section>`,
+  ];
 }

@@ -2,7 +2,7 @@
  * Everything a report needs from a run directory (DESIGN.md §4), read and validated once.
  * Missing optional parts (trajectories for evaluate-only runs, a gold dataset) are simply absent.
  * Rollouts are read as their per-cell summaries (cell.json, src/run-dir/cell-summary.ts), never every
- * trajectory whole: the HTML report reads one instance's trajectories at a time (`readTrajectory`).
+ * trajectory whole: the HTML report reads one instance's trajectories at a time (trajectory-view.ts).
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
@@ -15,10 +15,8 @@ import {
   ImageLedgerSchema,
   InstanceReportSchema,
   PredictionSchema,
-  TrajectorySchema,
   type ImageLedger,
   type Prediction,
-  type Trajectory,
 } from '../run-dir/schemas.js';
 import { readRunSpec } from '../run-dir/run-spec-file.js';
 import { instanceIds, type RunSpec } from '../run-dir/run-spec.js';
@@ -115,13 +113,6 @@ async function loadRollouts(layout: RunLayout): Promise<RolloutRecord[]> {
   };
   await Promise.all(Array.from({ length: SUMMARY_READS_AT_ONCE }, worker));
   return records.sort((a, b) => `${a.context}/${a.seed}/${a.instanceId}`.localeCompare(`${b.context}/${b.seed}/${b.instanceId}`));
-}
-
-/** One cell's whole trajectory, validated; undefined when the cell has none. */
-export async function readTrajectory(run: Pick<RunData, 'root'>, cell: CellKey): Promise<Trajectory | undefined> {
-  const file = new RunLayout(run.root).trajectory(cell);
-  if (!existsSync(file)) return undefined;
-  return readJsonFile(file, TrajectorySchema, 'a sera-eval.trajectory/1 file');
 }
 
 async function loadGoldRows(file: string | undefined, ids: ReadonlySet<string>): Promise<Map<string, z.infer<typeof GoldRowSchema>>> {

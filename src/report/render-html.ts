@@ -5,15 +5,17 @@
  * whose instances make that file hundreds of MB, a directory: a small index page plus one file per
  * instance. Both are written piece by piece, one instance's trajectories read at a time.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readTrajectory, type RunData } from './load-run.js';
+import type { RunData } from './load-run.js';
 import { escapeHtml } from './html-escape.js';
 import { seedBarsChart, trendChart } from './html-charts.js';
 import { instanceSection, verdictBadge, type InstanceCell } from './html-instance.js';
 import type { HistoryEntry } from './nightly-history.js';
 import { SEEDS_NOTE, activityGrid, ratesGrid, reportPreamble, reportTitle, seedsGrid, type Grid } from './report-grid.js';
 import { cellPatch, predictedPatches, type ReportView } from './report-view.js';
+import { readTrajectoryView } from './trajectory-view.js';
 import type { CellVerdict } from './verdicts.js';
 
 export interface HtmlOptions {
@@ -129,8 +131,8 @@ class InstancePages {
     return this.exitStatuses.get(key(v));
   }
 
-  /** One instance's section; its trajectories are read now, so only one instance's are in memory at a time. */
-  async section(id: string, backHref: string): Promise<string> {
+  /** One instance's section, in pieces; its trajectories are read now, so only one instance's are in memory at a time. */
+  async section(id: string, backHref: string): Promise<string[]> {
     const verdicts = this.byInstance.get(id) ?? [];
     const cells: InstanceCell[] = [];
     for (const v of verdicts) {
@@ -138,7 +140,7 @@ class InstancePages {
         verdict: v,
         entry: this.entries.get(key(v)),
         patch: cellPatch(this.patches, v),
-        trajectory: await readTrajectory(this.run, v),
+        trajectory: await readTrajectoryView(this.run.root, v),
         testOutput: this.options.testOutputs?.get(`${v.context}/${v.seed}/${v.instanceId}`),
       });
     }
@@ -201,7 +203,8 @@ export async function writeHtmlPage(view: ReportView, run: RunData, options: Htm
   await write(pageHead(view) + pages.overview((anchor) => `#${anchor}`));
   let first = true;
   for (const id of pages.byInstance.keys()) {
-    await write((first ? '' : '\n') + (await pages.section(id, '#instances')));
+    if (!first) await write('\n');
+    for (const piece of await pages.section(id, '#instances')) await write(piece);
     first = false;
   }
   await write(`<script>${SCRIPT}</script></body></html>\n`);
@@ -223,8 +226,9 @@ export async function writeHtmlDirectory(view: ReportView, run: RunData, options
   await writeFile(path.join(dir, 'index.html'), `${pageHead(view)}${pages.overview(instancePagePath)}<script>${SCRIPT}</script></body></html>\n`);
   for (const [id] of pages.byInstance) {
     const anchor = pages.anchors.get(id) as string;
-    const section = await pages.section(id, '../index.html#instances');
-    await writeFile(path.join(dir, instancePagePath(anchor)), `${pageHead(view, 'instance-view')}${section}</body></html>\n`);
+    const pieces = [pageHead(view, 'instance-view'), ...(await pages.section(id, '../index.html#instances')), '</body></html>\n'];
+    // each piece encoded on its own: one joined string would be copied whole, and widened to two bytes a character by any non-Latin-1 one
+    writeFileSync(path.join(dir, instancePagePath(anchor)), Buffer.concat(pieces.map((piece) => Buffer.from(piece, 'utf8'))));
   }
   return pages.byInstance.size + 1;
 }
