@@ -2,7 +2,8 @@
  * Report benchmark: a 500-instance × 2-context × 3-seed run directory (3,000 graded cells with
  * trajectories), timed through loadRun and each output format; and the `report` command itself, in
  * its own process, on a realistic run of that size (100-step trajectories with 32K- and 64K-sized
- * histories): wall time, peak RSS and output size for table, JSON and HTML. `npm run bench` calls
+ * histories): median wall time of several runs, peak RSS and output size for table, JSON, HTML and
+ * `compare`. `npm run bench` calls
  * benchReports() and benchRealisticReports(); `tsx bench/report.ts` runs the first alone.
  */
 import { spawn } from 'node:child_process';
@@ -104,38 +105,40 @@ export async function benchReports(options: { instances?: number; runs?: number;
 
 export interface CommandResult {
   history: string;
+  /** table, json or html: `report --format <format>`; compare: `compare` of the 32K run with the 64K run. */
   format: string;
+  /** Median wall time of the runs. */
   wallS: number;
+  /** Each run's wall time, in order. */
+  wallsS: number[];
+  /** The largest peak RSS over the runs. */
   peakRssMiB: number;
   /** stdout, or for html the index page. */
   outputBytes: number;
   /** html: every file of the report directory. */
   totalBytes?: number;
-  /** The command's exit code and the end of its stderr when it failed. */
+  /** The command's exit code and the end of its stderr when a run failed. */
   failure?: string;
 }
 
-/** One `sera-eval report` in its own process, under /usr/bin/time for its peak RSS. */
+type OneRun = Omit<CommandResult, 'history' | 'format' | 'wallsS'>;
+
 function directoryBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .reduce((sum, e) => sum + statSync(path.join(e.parentPath, e.name)).size, 0);
 }
 
-/** html goes to a directory (--out-dir `<outFile>.d`): the index page and one page per instance. */
-async function reportCommand(runDir: string, format: string, outFile: string): Promise<Omit<CommandResult, 'history' | 'format'>> {
-  const outDir = `${outFile}.d`;
-  const extra = format === 'html' ? ['--out-dir', outDir] : [];
+/** One `sera-eval <args>` in its own process, under /usr/bin/time for its peak RSS; stdout to `outFile`. */
+async function cliProcess(args: string[], outFile: string): Promise<OneRun> {
   const timeFile = `${outFile}.time`;
   const out = openSync(outFile, 'w');
   const started = performance.now();
   let stderr = '';
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(
-      '/usr/bin/time',
-      ['-f', '%M', '-o', timeFile, process.execPath, '--import', 'tsx', path.join(import.meta.dirname, '../src/cli/main.ts'), 'report', runDir, '--format', format, ...extra],
-      { stdio: ['ignore', out, 'pipe'] },
-    );
+    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', timeFile, process.execPath, '--import', 'tsx', path.join(import.meta.dirname, '../src/cli/main.ts'), ...args], {
+      stdio: ['ignore', out, 'pipe'],
+    });
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
     });
@@ -147,27 +150,59 @@ async function reportCommand(runDir: string, format: string, outFile: string): P
   return {
     wallS,
     peakRssMiB: rssKiB / 1024,
-    outputBytes: format === 'html' && existsSync(outDir) ? statSync(path.join(outDir, 'index.html')).size : statSync(outFile).size,
-    ...(format === 'html' && existsSync(outDir) ? { totalBytes: directoryBytes(outDir) } : {}),
+    outputBytes: statSync(outFile).size,
     ...(code === 0 ? {} : { failure: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}` }),
+  };
+}
+
+/** `report` in one format; html goes to a directory (--out-dir `<outFile>.d`): the index page and one page per instance. */
+async function reportCommand(runDir: string, format: string, outFile: string): Promise<OneRun> {
+  const outDir = `${outFile}.d`;
+  const run = await cliProcess(['report', runDir, '--format', format, ...(format === 'html' ? ['--out-dir', outDir] : [])], outFile);
+  if (format !== 'html' || !existsSync(outDir)) return run;
+  return { ...run, outputBytes: statSync(path.join(outDir, 'index.html')).size, totalBytes: directoryBytes(outDir) };
+}
+
+/** `runs` runs of one command, each after the last one's output is removed: median wall time, largest peak RSS. */
+async function repeated(runs: number, once: () => Promise<OneRun>, cleanUp: () => Promise<void>): Promise<Omit<CommandResult, 'history' | 'format'>> {
+  const results: OneRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    results.push(await once());
+    await cleanUp();
+  }
+  const failed = results.find((r) => r.failure !== undefined);
+  const last = results.at(-1)!;
+  return {
+    wallS: median(results.map((r) => r.wallS)),
+    wallsS: results.map((r) => r.wallS),
+    peakRssMiB: Math.max(...results.map((r) => r.peakRssMiB)),
+    outputBytes: last.outputBytes,
+    ...(last.totalBytes === undefined ? {} : { totalBytes: last.totalBytes }),
+    ...(failed?.failure === undefined ? {} : { failure: failed.failure }),
   };
 }
 
 /**
  * `report` on a realistic run: `instances` × 2 contexts × 3 seeds, `steps`-step trajectories, once with
- * every history 32K-sized and once 64K-sized; each format timed in a fresh process.
+ * every history 32K-sized and once 64K-sized; each format `runs` times, each run a fresh process; then
+ * `compare` of the two runs (it reads both as `report` does).
  */
-export async function benchRealisticReports(options: { instances?: number; steps?: number } = {}): Promise<{ results: CommandResult[]; detail: string; baselineRssMiB: number; baselineWallS: number }> {
+export async function benchRealisticReports(
+  options: { instances?: number; steps?: number; runs?: number } = {},
+): Promise<{ results: CommandResult[]; detail: string; baselineRssMiB: number; baselineWallS: number }> {
   const count = options.instances ?? 500;
   const steps = options.steps ?? 100;
+  const runs = options.runs ?? 3;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-report-realistic-'));
   try {
     const { ids, dataset } = instances(count);
-    const baseline = await reportCommand('--help', 'table', path.join(dir, 'help.txt'));
+    const baseline = await cliProcess(['report', '--help'], path.join(dir, 'help.txt'));
     const results: CommandResult[] = [];
     const sizes: string[] = [];
+    const runDirs: string[] = [];
     for (const [history, tokens] of [['32K', 32000], ['64K', 64000]] as const) {
       const runDir = path.join(dir, `run-${history}`);
+      runDirs.push(runDir);
       const written = await writeRealisticRun(runDir, {
         instanceIds: ids,
         contexts: ['32k', '64k'],
@@ -178,13 +213,27 @@ export async function benchRealisticReports(options: { instances?: number; steps
       });
       sizes.push(`${history}: ${(written.trajectoryBytes / 2 ** 30).toFixed(2)} GiB of trajectories`);
       for (const format of ['table', 'json', 'html']) {
-        results.push({ history, format, ...(await reportCommand(runDir, format, path.join(dir, `out-${history}.${format}`))) });
-        await rm(path.join(dir, `out-${history}.${format}`), { force: true });
-        await rm(path.join(dir, `out-${history}.${format}.d`), { recursive: true, force: true });
+        const outFile = path.join(dir, `out-${history}.${format}`);
+        const measured = await repeated(
+          runs,
+          () => reportCommand(runDir, format, outFile),
+          async () => {
+            await rm(outFile, { force: true });
+            await rm(`${outFile}.d`, { recursive: true, force: true });
+          },
+        );
+        results.push({ history, format, ...measured });
       }
-      await rm(runDir, { recursive: true, force: true });
     }
-    return { results, detail: `${ids.length} instances × 2 contexts × 3 seeds, ${steps} steps per trajectory (${sizes.join(', ')})`, baselineRssMiB: baseline.peakRssMiB, baselineWallS: baseline.wallS };
+    const compareOut = path.join(dir, 'out-compare.txt');
+    const compared = await repeated(runs, () => cliProcess(['compare', ...runDirs], compareOut), () => rm(compareOut, { force: true }));
+    results.push({ history: '32K vs 64K', format: 'compare', ...compared });
+    return {
+      results,
+      detail: `${ids.length} instances × 2 contexts × 3 seeds, ${steps} steps per trajectory (${sizes.join(', ')}); median of ${runs} runs, peak RSS the largest`,
+      baselineRssMiB: baseline.peakRssMiB,
+      baselineWallS: baseline.wallS,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
