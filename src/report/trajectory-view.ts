@@ -24,11 +24,12 @@ const NEXT_MEMBER = Buffer.from('\n  "');
  * can only start a top-level member there, as a JSON string holds no raw line break. Anything else
  * (another layout, `messages` last or absent) is left whole.
  */
-function withoutMessages(bytes: Buffer): Buffer {
-  if (!bytes.subarray(0, TWO_SPACE_OBJECT.length).equals(TWO_SPACE_OBJECT)) return bytes;
+function withoutMessages(bytes: Buffer): string | undefined {
+  if (!bytes.subarray(0, TWO_SPACE_OBJECT.length).equals(TWO_SPACE_OBJECT)) return undefined;
   const start = bytes.indexOf(MESSAGES_MEMBER);
   const end = start < 0 ? -1 : bytes.indexOf(NEXT_MEMBER, start + MESSAGES_MEMBER.length);
-  return end < 0 ? bytes : Buffer.concat([bytes.subarray(0, start), bytes.subarray(end)]);
+  // both cuts are at an ASCII line break, so each side decodes on its own
+  return end < 0 ? undefined : decodeUtf8(bytes.subarray(0, start)) + decodeUtf8(bytes.subarray(end));
 }
 
 /** One cell's trajectory as the HTML report shows it; undefined when the cell has none. */
@@ -37,10 +38,12 @@ export async function readTrajectoryView(runRoot: string, cell: CellKey): Promis
   if (!existsSync(file)) return undefined;
   const bytes = readBytes(file);
   const shown = withoutMessages(bytes);
-  try {
-    return parseJsonText(file, decodeUtf8(shown), TrajectoryViewSchema, WHAT);
-  } catch (err) {
-    if (shown === bytes) throw err;
-    return parseJsonText(file, decodeUtf8(bytes), TrajectoryViewSchema, WHAT); // the whole file, for an error that points into it
+  if (shown !== undefined) {
+    try {
+      return parseJsonText(file, shown, TrajectoryViewSchema, WHAT);
+    } catch {
+      // read whole below, for the error to point into the file as it is
+    }
   }
+  return parseJsonText(file, decodeUtf8(bytes), TrajectoryViewSchema, WHAT);
 }
