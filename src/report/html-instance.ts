@@ -63,7 +63,8 @@ function clip(text: string): string {
   return `${escapeHtml(text.slice(0, MAX_OBSERVATION_CHARS))}\n<em>[… ${text.length - MAX_OBSERVATION_CHARS} more characters in the trajectory file]</em>`;
 }
 
-function trajectoryHtml(t: TrajectoryView): string {
+/** In pieces, a step each: joined, one trajectory is hundreds of KB, which V8 gives fresh pages of its own. */
+function trajectoryHtml(t: TrajectoryView): string[] {
   const steps = t.steps.map((step) => {
     const calls = step.tool_calls
       .map((c) => `<div class="call"><b>${escapeHtml(c.name)}</b> <code>${escapeHtml(c.arguments)}</code></div>`)
@@ -75,11 +76,13 @@ function trajectoryHtml(t: TrajectoryView): string {
     );
   });
   const error = t.error ? `<p class="error">${escapeHtml(t.error.code)}: ${escapeHtml(t.error.message)}</p>` : '';
-  return (
+  return [
     `<details class="trajectory"><summary>Trajectory: ${t.steps.length} steps, exit ${escapeHtml(t.exit_status)}` +
-    `${t.autosubmitted ? ' (autosubmitted)' : ''}, ${t.stats.prompt_tokens} tokens in / ${t.stats.completion_tokens} out</summary>` +
-    `${error}<ol class="steps">${steps.join('')}</ol></details>`
-  );
+      `${t.autosubmitted ? ' (autosubmitted)' : ''}, ${t.stats.prompt_tokens} tokens in / ${t.stats.completion_tokens} out</summary>` +
+      `${error}<ol class="steps">`,
+    ...steps,
+    '</ol></details>',
+  ];
 }
 
 function cellHtml(cell: InstanceCell): string[] {
@@ -97,16 +100,15 @@ function cellHtml(cell: InstanceCell): string[] {
   return [
     `<article class="cell"><h3>context ${escapeHtml(verdict.context)} · seed ${escapeHtml(verdict.seed)} ${verdictBadge(verdict.verdict, cell.trajectory?.exit_status)}</h3>` +
       `${error}${tests}${output}${patch}`,
-    cell.trajectory ? trajectoryHtml(cell.trajectory) : '',
+    ...(cell.trajectory ? trajectoryHtml(cell.trajectory) : []),
     '</article>',
   ];
 }
 
 /**
  * The problem statement on top, then each cell's result and patch beside the gold patch; in pieces, to
- * be written one after another. Each trajectory is a piece of its own: joined into one string with the
- * ✓, ✗ and ← around it, hundreds of KB of ASCII would be copied into a two-byte string, and copied again
- * to be written as UTF-8.
+ * be encoded one after another. Joined into one string, the ✓, ✗ and ← around the trajectories would
+ * copy MBs of ASCII into a two-byte string, copied again to be written as UTF-8.
  */
 export function instanceSection(info: InstanceInfo, cells: readonly InstanceCell[]): string[] {
   const problem = info.problemStatement

@@ -203,8 +203,7 @@ export async function writeHtmlPage(view: ReportView, run: RunData, options: Htm
   await write(pageHead(view) + pages.overview((anchor) => `#${anchor}`));
   let first = true;
   for (const id of pages.byInstance.keys()) {
-    if (!first) await write('\n');
-    for (const piece of await pages.section(id, '#instances')) await write(piece);
+    await write((first ? '' : '\n') + (await pages.section(id, '#instances')).join(''));
     first = false;
   }
   await write(`<script>${SCRIPT}</script></body></html>\n`);
