@@ -2,9 +2,9 @@
  * What an instance page of the HTML report shows of a rollout's trajectory: its steps, exit status,
  * totals and error, read one cell at a time and checked against TrajectorySchema's own fields for those
  * parts. `messages` (the conversation again, as the model saw it: about half of the file) is not shown,
- * so it is neither decoded nor parsed: for the 3,000 trajectories of a full study that is seconds.
+ * so it is not read: for the 3,000 trajectories of a full study that is seconds.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { z } from 'zod';
 import { RunLayout, type CellKey } from '../run-dir/layout.js';
 import { TrajectorySchema } from '../run-dir/schemas.js';
@@ -16,34 +16,62 @@ export type TrajectoryView = z.infer<typeof TrajectoryViewSchema>;
 const WHAT = 'a sera-eval.trajectory/1 file';
 const TWO_SPACE_OBJECT = Buffer.from('{\n  "');
 const MESSAGES_MEMBER = Buffer.from('\n  "messages": ');
-const NEXT_MEMBER = Buffer.from('\n  "');
+const STEPS_MEMBER = Buffer.from('\n  "steps": ');
+const CHUNK_BYTES = 1 << 18;
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, bytes, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return bytes.subarray(0, got);
+}
 
 /**
- * The file without its top-level `messages` member, when it is laid out as sera-eval writes JSON
- * (run-dir/layout.ts writeJson: two-space indent). A line break then exactly two spaces and a quote
- * can only start a top-level member there, as a JSON string holds no raw line break. Anything else
- * (another layout, `messages` last or absent) is left whole.
+ * The text of a file laid out as sera-eval writes JSON (run-dir/layout.ts writeJson: two-space
+ * indent) without its top-level `messages`: read from the start up to `messages` and from the end
+ * back to `steps`, the member written after it, so the conversation is never read. There a line break,
+ * exactly two spaces and a quote can only start a top-level member, as a JSON string holds no raw
+ * line break. undefined for a file in another layout.
  */
-function withoutMessages(bytes: Buffer): string | undefined {
-  if (!bytes.subarray(0, TWO_SPACE_OBJECT.length).equals(TWO_SPACE_OBJECT)) return undefined;
-  const start = bytes.indexOf(MESSAGES_MEMBER);
-  const end = start < 0 ? -1 : bytes.indexOf(NEXT_MEMBER, start + MESSAGES_MEMBER.length);
-  // both cuts are at an ASCII line break, so each side decodes on its own
-  return end < 0 ? undefined : decodeUtf8(bytes.subarray(0, start)) + decodeUtf8(bytes.subarray(end));
+function readWithoutMessages(file: string): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    let head = Buffer.alloc(0);
+    let messages = -1;
+    while (messages < 0 && head.length < size) {
+      const searchFrom = Math.max(0, head.length - MESSAGES_MEMBER.length);
+      head = Buffer.concat([head, readAt(fd, head.length, Math.min(CHUNK_BYTES, size - head.length))]);
+      messages = head.indexOf(MESSAGES_MEMBER, searchFrom);
+    }
+    if (messages < 0 || !head.subarray(0, TWO_SPACE_OBJECT.length).equals(TWO_SPACE_OBJECT)) return undefined;
+    let tail = Buffer.alloc(0);
+    let steps = -1;
+    while (steps < 0 && size - tail.length > messages) {
+      const from = Math.max(messages, size - tail.length - CHUNK_BYTES);
+      tail = Buffer.concat([readAt(fd, from, size - tail.length - from), tail]);
+      steps = tail.lastIndexOf(STEPS_MEMBER);
+    }
+    // both cuts are at an ASCII line break, so each side decodes on its own
+    return steps < 0 ? undefined : decodeUtf8(head.subarray(0, messages)) + decodeUtf8(tail.subarray(steps));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One cell's trajectory as the HTML report shows it; undefined when the cell has none. */
 export async function readTrajectoryView(runRoot: string, cell: CellKey): Promise<TrajectoryView | undefined> {
   const file = new RunLayout(runRoot).trajectory(cell);
   if (!existsSync(file)) return undefined;
-  const bytes = readBytes(file);
-  const shown = withoutMessages(bytes);
-  if (shown !== undefined) {
-    try {
-      return parseJsonText(file, shown, TrajectoryViewSchema, WHAT);
-    } catch {
-      // read whole below, for the error to point into the file as it is
-    }
+  try {
+    const shown = readWithoutMessages(file);
+    if (shown !== undefined) return parseJsonText(file, shown, TrajectoryViewSchema, WHAT);
+  } catch {
+    // read whole below, for the error to name the file and point into it as it is
   }
-  return parseJsonText(file, decodeUtf8(bytes), TrajectoryViewSchema, WHAT);
+  return parseJsonText(file, decodeUtf8(readBytes(file)), TrajectoryViewSchema, WHAT);
 }

@@ -51,6 +51,18 @@ describe('readTrajectoryView', () => {
     }
   });
 
+  it('gives the same for a file of several MB, its members before messages longer than a read', async () => {
+    const long = 'x = 1  # ✓ '.repeat(40_000);
+    const big: Trajectory = {
+      ...unicode,
+      submission: long,
+      messages: Array.from({ length: 200 }, (_, i) => ({ role: 'tool', content: `${i} ${long.slice(0, 9_000)}` })),
+      steps: Array.from({ length: 200 }, (_, i) => ({ ...base.steps[0]!, index: i, observation: `${i} ${long.slice(0, 9_000)}` })),
+    };
+    const root = await written('big', (x) => `${JSON.stringify(x, null, 2)}\n`, big);
+    expect(await readTrajectoryView(root, CELL)).toEqual(viewOf(big));
+  });
+
   it('reads a file in another layout (one line, or messages last) whole', async () => {
     const oneLine = await written('one-line', (x) => JSON.stringify(x), unicode);
     expect(await readTrajectoryView(oneLine, CELL)).toEqual(viewOf(unicode));
