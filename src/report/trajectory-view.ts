@@ -19,15 +19,15 @@ const MESSAGES_MEMBER = Buffer.from('\n  "messages": ');
 const STEPS_MEMBER = Buffer.from('\n  "steps": ');
 const CHUNK_BYTES = 1 << 18;
 
-function readAt(fd: number, position: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
+/** Reads up to `length` bytes at `position` into `into` at `offset`; returns how many it read (fewer only at the end of the file). */
+function readAt(fd: number, position: number, length: number, into: Buffer, offset: number): number {
   let got = 0;
   while (got < length) {
-    const n = readSync(fd, bytes, got, length - got, position + got);
+    const n = readSync(fd, into, offset + got, length - got, position + got);
     if (n === 0) break;
     got += n;
   }
-  return bytes.subarray(0, got);
+  return got;
 }
 
 /**
@@ -45,19 +45,26 @@ function readWithoutMessages(file: string): string | undefined {
     let messages = -1;
     while (messages < 0 && head.length < size) {
       const searchFrom = Math.max(0, head.length - MESSAGES_MEMBER.length);
-      head = Buffer.concat([head, readAt(fd, head.length, Math.min(CHUNK_BYTES, size - head.length))]);
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - head.length));
+      if (readAt(fd, head.length, chunk.length, chunk, 0) < chunk.length) return undefined;
+      head = Buffer.concat([head, chunk]);
       messages = head.indexOf(MESSAGES_MEMBER, searchFrom);
     }
     if (messages < 0 || !head.subarray(0, TWO_SPACE_OBJECT.length).equals(TWO_SPACE_OBJECT)) return undefined;
-    let tail = Buffer.alloc(0);
+    // the part after messages, filled from the end back, a read at a time, until it holds the start of steps
+    const rest = Buffer.allocUnsafe(size - messages);
+    let from = size;
     let steps = -1;
-    while (steps < 0 && size - tail.length > messages) {
-      const from = Math.max(messages, size - tail.length - CHUNK_BYTES);
-      tail = Buffer.concat([readAt(fd, from, size - tail.length - from), tail]);
-      steps = tail.lastIndexOf(STEPS_MEMBER);
+    while (steps < 0 && from > messages) {
+      const start = Math.max(messages, from - CHUNK_BYTES);
+      if (readAt(fd, start, from - start, rest, start - messages) < from - start) return undefined;
+      // only what is read so far, and only where a match could start in this read
+      const found = rest.subarray(start - messages).lastIndexOf(STEPS_MEMBER, from - start - 1);
+      if (found >= 0) steps = start - messages + found;
+      from = start;
     }
     // both cuts are at an ASCII line break, so each side decodes on its own
-    return steps < 0 ? undefined : decodeUtf8(head.subarray(0, messages)) + decodeUtf8(tail.subarray(steps));
+    return steps < 0 ? undefined : decodeUtf8(head.subarray(0, messages)) + decodeUtf8(rest.subarray(steps));
   } finally {
     closeSync(fd);
   }
