@@ -1,6 +1,7 @@
 /**
  * The Environment over dockerode: one container per instance, a persistent shell for the agent
- * (`run`), fresh processes for grading (`exec`), files through the archive API.
+ * (`run`), and a second, non-interactive harness shell (harness-shell.ts) through which `exec`,
+ * `readFile` and `writeFile` run their fresh processes without a `docker exec` each.
  */
 import { posix } from 'node:path';
 import Dockerode from 'dockerode';
@@ -9,13 +10,14 @@ import type { Environment, ExecOptions, ExecResult, RunOptions, RunResult } from
 import { EnvironmentUnavailableError, FileNotFoundError, outOfMemoryMessage } from '../environment.js';
 import { decodeUtf8 } from './capped-output.js';
 import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterContainer } from './container-registry.js';
-import { daemonMessage, isDaemonUnreachable, isNotFound, isPathRefusal, withDaemonRetry } from './docker-errors.js';
+import { daemonMessage, isDaemonUnreachable, isNotFound, withDaemonRetry } from './docker-errors.js';
 import { SIGKILL_EXIT, execProcess } from './exec-process.js';
 import { assertLimitsApplied } from './limits-check.js';
 import { startDockerShell } from './persistent-shell.js';
+import { startDockerHarnessShell } from './harness-process.js';
+import { HarnessShellExitedError, type HarnessRequest, type HarnessResult, type HarnessShell } from '../harness-shell.js';
 import { sweAgentStartupLines, type ShellSession } from '../shell-session.js';
 import { KILL_PROCESS_TREE_SCRIPT } from './process-tree.js';
-import { packTar, unpackTar } from './tar.js';
 
 export interface DockerEnvironmentOptions {
   /** @default a client for the local daemon (DOCKER_HOST or /var/run/docker.sock) */
@@ -48,10 +50,24 @@ const DEFAULT_EXEC_OUTPUT_BYTES = 32 * 1024 * 1024;
  * `testbed` conda env is activated), then the exports of swe_env.py and the tool config.
  */
 const SHELL_STARTUP = sweAgentStartupLines(['/root/.bashrc']);
-const MAX_SYMLINK_HOPS = 8;
+/** Exit codes of READ_FILE_SCRIPT, chosen far from cat's own 1. */
+const READ_MISSING = 80;
+const READ_UNDER_FILE = 81;
+const READ_DIRECTORY = 82;
+const READ_OTHER_KIND = 83;
+/** `$1` an absolute path. A missing path under a regular file is ENOTDIR, as the archive API said. */
+const READ_FILE_SCRIPT = `p=$1
+[ -d "$p" ] && exit ${READ_DIRECTORY}
+[ -f "$p" ] && exec cat -- "$p" 2>/dev/null
+[ -e "$p" ] && exit ${READ_OTHER_KIND}
+d=$p
+while d=\${d%/*}; [ -n "$d" ]; do [ -e "$d" ] && [ ! -d "$d" ] && exit ${READ_UNDER_FILE}; done
+exit ${READ_MISSING}`;
 
 export class DockerEnvironment implements Environment {
   private shell: ShellSession | undefined;
+  private harness: HarnessShell | undefined;
+  private harnessStarting: Promise<HarnessShell> | undefined;
   private shellQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private oomKillsSeen = 0;
@@ -147,15 +163,14 @@ export class DockerEnvironment implements Environment {
 
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.assertOpen();
-    const result = await this.guard(`exec ${argv[0] ?? ''}`, () =>
-      execProcess(this.container, argv, {
-        timeoutS: options.timeoutS,
-        maxOutputBytes: options.maxOutputBytes ?? DEFAULT_EXEC_OUTPUT_BYTES,
-        cwd: options.cwd ?? this.workdir,
-        env: options.env,
-        signal: options.signal,
-      }),
-    );
+    const result = await this.harnessExec(`exec ${argv[0] ?? ''}`, {
+      argv,
+      timeoutS: options.timeoutS,
+      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_EXEC_OUTPUT_BYTES,
+      cwd: options.cwd ?? this.workdir,
+      env: options.env,
+      signal: options.signal,
+    });
     if (options.signal?.aborted) throw new InterruptedError();
     const decoded = {
       output: decodeUtf8(result.output.toBuffer()),
@@ -174,47 +189,70 @@ export class DockerEnvironment implements Environment {
     return decoded;
   }
 
-  readFile(path: string): Promise<Buffer> {
-    return this.readFileFollowingLinks(path, 0);
+  /**
+   * One process through the harness shell. A shell found dead before the command began (the model
+   * killed every process, the container restarted it) is replaced and the request sent again; one
+   * that died during the command makes the environment unavailable, as a lost `docker exec` did.
+   */
+  private async harnessExec(what: string, request: HarnessRequest): Promise<HarnessResult> {
+    for (let attempt = 0; ; attempt++) {
+      const harness = await this.liveHarness();
+      try {
+        return await harness.exec(request);
+      } catch (err) {
+        if (err instanceof HarnessShellExitedError && !err.started && attempt === 0) continue;
+        if (err instanceof HarnessShellExitedError) await this.assertNoNewOomKill();
+        throw await this.unavailable(what, err);
+      }
+    }
   }
 
-  private async readFileFollowingLinks(path: string, hops: number): Promise<Buffer> {
+  private liveHarness(): Promise<HarnessShell> {
+    if (this.harness?.alive) return Promise.resolve(this.harness);
+    // One start at a time: concurrent callers share it.
+    this.harnessStarting ??= this.guard('starting the harness shell', () =>
+      startDockerHarnessShell(this.container, (pid, includeRoot) => this.killProcessTree(pid, includeRoot)),
+    )
+      .then((harness) => (this.harness = harness))
+      .finally(() => (this.harnessStarting = undefined));
+    return this.harnessStarting;
+  }
+
+  /**
+   * Read through the harness shell: `cat` follows symlinks as the archive API was made to. Exit codes
+   * name what is there instead of a regular file, so no output text is parsed.
+   */
+  async readFile(path: string): Promise<Buffer> {
     this.assertOpen();
     const absolute = posix.resolve(this.workdir, path);
-    let archive: Buffer;
-    try {
-      archive = await withDaemonRetry(`reading ${absolute}`, async () => collect(await this.container.getArchive({ path: absolute })));
-    } catch (err) {
-      if (isNotFound(err)) {
-        await this.assertRunning();
-        throw new FileNotFoundError(absolute);
-      }
-      if (isPathRefusal(err)) throw new HarnessError('read_failed', `cannot read ${absolute}: ${daemonMessage(err)}`, { cause: err });
-      throw await this.unavailable(`reading ${absolute}`, err);
+    const result = await this.harnessExec(`reading ${absolute}`, {
+      argv: ['sh', '-c', READ_FILE_SCRIPT, 'read-file', absolute],
+      cwd: '/',
+      maxOutputBytes: Number.MAX_SAFE_INTEGER,
+    });
+    const status = result.exitCode;
+    if (status === 0) return result.output.toBuffer();
+    if (status === READ_MISSING) {
+      await this.assertRunning();
+      throw new FileNotFoundError(absolute);
     }
-    const entry = unpackTar(archive)[0];
-    if (entry?.kind === 'file') return entry.content;
-    if (entry?.kind === 'symlink' && hops < MAX_SYMLINK_HOPS) return this.readFileFollowingLinks(posix.resolve(posix.dirname(absolute), entry.target), hops + 1);
-    throw new HarnessError('not_a_file', `${absolute} is not a regular file (${entry?.kind ?? 'empty archive'})`);
+    if (status === READ_UNDER_FILE) throw new HarnessError('read_failed', `cannot read ${absolute}: lstat ${absolute}: not a directory`);
+    if (status === READ_DIRECTORY) throw new HarnessError('not_a_file', `${absolute} is not a regular file (directory)`);
+    if (status === READ_OTHER_KIND) throw new HarnessError('not_a_file', `${absolute} is not a regular file`);
+    throw new HarnessError('read_failed', `cannot read ${absolute}: cat exited ${status}`);
   }
 
+  /** Write through the harness shell: the bytes go to `cat`'s stdin; an existing file keeps its mode. */
   async writeFile(path: string, content: string | Buffer): Promise<void> {
     this.assertOpen();
     const absolute = posix.resolve(this.workdir, path);
-    const tar = packTar([{ name: posix.basename(absolute), content: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8') }]);
-    const put = () => withDaemonRetry(`writing ${absolute}`, () => this.container.putArchive(tar, { path: posix.dirname(absolute) }));
-    try {
-      await put();
-    } catch (err) {
-      if (isPathRefusal(err)) throw new HarnessError('write_failed', `cannot write ${absolute}: ${daemonMessage(err)}`, { cause: err });
-      if (!isNotFound(err)) throw await this.unavailable(`writing ${absolute}`, err);
-      // The parent directory is missing (or the container is gone: mkdir then fails as such).
-      const mkdir = await this.exec(['mkdir', '-p', posix.dirname(absolute)], { cwd: '/' });
-      if (mkdir.exitCode !== 0) throw new HarnessError('write_failed', `cannot create ${posix.dirname(absolute)}: ${mkdir.output.trim()}`);
-      await put().catch(async (retryErr: unknown) => {
-        throw await this.unavailable(`writing ${absolute}`, retryErr);
-      });
-    }
+    const result = await this.harnessExec(`writing ${absolute}`, {
+      argv: ['sh', '-c', 'mkdir -p -- "${1%/*}/" && cat > "$1"', 'write-file', absolute],
+      cwd: '/',
+      stdin: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+      maxOutputBytes: 64 * 1024,
+    });
+    if (result.exitCode !== 0) throw new HarnessError('write_failed', `cannot write ${absolute}: ${decodeUtf8(result.output.toBuffer()).trim()}`);
   }
 
   async diff(): Promise<string> {
@@ -237,10 +275,12 @@ export class DockerEnvironment implements Environment {
     this.closing ??= (async () => {
       // Removal kills every process in the container, the shell's included, and ends its stream: no
       // separate kill exec first (a round trip per cell). Killed only when its stream outlives that.
+      // The harness shell's stream is only closed: nothing to kill once the container is gone.
       try {
         await withDaemonRetry('removing container', () => forceRemoveContainer(this.docker, this.container.id));
         unregisterContainer(this.container.id);
       } finally {
+        this.harness?.detach();
         if (this.shell?.alive) await this.shell.kill().catch(() => undefined);
       }
     })();
@@ -321,10 +361,4 @@ export class DockerEnvironment implements Environment {
     this.oomKillsSeen = count;
     return true;
   }
-}
-
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }
