@@ -82,6 +82,14 @@ describe('str_replace_editor view', () => {
     );
   });
 
+  it('prints nothing for a directory when find wrote to stderr (the unquoted path splits), in one command', async () => {
+    await repo.env.writeFile('/testbed/my dir/y.py', 'y=1\n');
+    const exec = vi.spyOn(repo.env, 'exec');
+    expect(await edit({ command: 'view', path: '/testbed/my dir' })).toBe('');
+    // the path check, then find with its stderr counted in the same process
+    expect(exec).toHaveBeenCalledTimes(2);
+  });
+
   it('clips a long listing at 16000 characters with the note', async () => {
     const long = Array.from({ length: 2000 }, (_, i) => `row ${i}`).join('\n');
     await repo.env.writeFile('/testbed/long.txt', long);

@@ -43,15 +43,19 @@ export async function shellCwd(env: Environment): Promise<string> {
   return result.output.trim() || '/';
 }
 
+/** findTwoLevels' exit status when find wrote to stderr. */
+const FIND_HAD_STDERR = 9;
+
 /**
  * `find {path} -maxdepth 2 -not -path '*\/\.*'` with `shell=True`, as the script runs it (the path is
- * not quoted there either). Returns stdout and whether anything reached stderr.
+ * not quoted there either). Returns stdout and whether anything reached stderr, in one process:
+ * find's stderr goes down a pipe that only counts bytes, its stdout stays the output.
  */
 export async function findTwoLevels(env: Environment, path: string): Promise<{ stdout: string; hadStderr: boolean }> {
   const find = `find ${path} -maxdepth 2 -not -path '*/\\.*'`;
-  const [stdout, stderr] = await Promise.all([
-    env.exec(['sh', '-c', `${find} 2>/dev/null`], { timeoutS: 120 }),
-    env.exec(['sh', '-c', `${find} 2>&1 >/dev/null`], { timeoutS: 120 }),
-  ]);
-  return { stdout: stdout.output, hadStderr: stderr.output.length > 0 };
+  const script =
+    `{ { ${find} 2>&1 >&3 3>&-; } | ` +
+    `{ if [ "$(head -c 1 | wc -c)" -ne 0 ]; then cat >/dev/null; exit ${FIND_HAD_STDERR}; fi; } 3>&-; } 3>&1`;
+  const result = await env.exec(['sh', '-c', script], { timeoutS: 120 });
+  return { stdout: result.output, hadStderr: result.exitCode === FIND_HAD_STDERR };
 }
