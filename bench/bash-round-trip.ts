@@ -1,7 +1,8 @@
 /**
  * Bash tool round trip: a trivial command through the DockerEnvironment persistent shell (`run`, what
  * the agent's bash tool uses, SWE-ReX's exit-code line after each command included) beside the same
- * command as a fresh `docker exec` process (`exec`), interleaved so both see the same machine load.
+ * command as a process of the harness shell (`exec`) and as a fresh `docker exec` (what `exec` was
+ * before), and a small file written both ways; interleaved so all see the same machine load.
  */
 import type Dockerode from 'dockerode';
 import { RUN_ID_LABEL } from '../src/environment/docker/container-registry.js';
@@ -9,6 +10,7 @@ import { DockerEnvironment } from '../src/environment/docker/docker-environment.
 import { imageNameFor } from '../src/benchmarks/swe-bench/image-names.js';
 import { DEMO_IMAGE_TEMPLATE } from '../src/benchmarks/demo/demo-images.js';
 import { demoRows, ensureDemoImages } from '../test/support/demo-fixtures.js';
+import { FreshExecEnvironment } from './fresh-exec-environment.js';
 import type { Section, SectionResult } from './section.js';
 import { fmt, median, percentile } from './stats.js';
 
@@ -38,48 +40,39 @@ export const bashRoundTripSection: Section = {
       name: `sera-eval-bench-shell-${process.pid}-${Date.now()}`,
       labels: { [RUN_ID_LABEL]: `bench-${process.pid}` },
     });
-    const shell: number[] = [];
-    const exec: number[] = [];
-    const write: number[] = [];
+    const fresh = new FreshExecEnvironment(docker, env);
+    const timedWrite = (target: { writeFile(path: string, content: string): Promise<void> }) => async () => {
+      const started = performance.now();
+      await target.writeFile('/tmp/sera-eval-bench-command', COMMAND);
+      return performance.now() - started;
+    };
+    const paths: Array<[string, () => Promise<number>]> = [
+      ['env.run (persistent shell)', () => timed(() => env.run(COMMAND), 'persistent shell')],
+      ['env.exec (harness shell)', () => timed(() => env.exec(['bash', '-c', COMMAND]), 'harness shell')],
+      ['a fresh docker exec (exec before the harness shell)', () => timed(() => fresh.exec(['bash', '-c', COMMAND]), 'docker exec')],
+      ['env.writeFile (harness shell)', timedWrite(env)],
+      ['archive API put (writeFile before the harness shell)', timedWrite(fresh)],
+    ];
+    const samples = paths.map((): number[] => []);
     try {
-      const viaShell = () => timed(() => env.run(COMMAND), 'persistent shell');
-      const viaExec = () => timed(() => env.exec(['bash', '-c', COMMAND]), 'docker exec');
-      // the archive API, timed alone: what typing a long command through the pty saves over copying it
-      const viaArchive = async () => {
-        const started = performance.now();
-        await env.writeFile('/tmp/sera-eval-bench-command', COMMAND);
-        return performance.now() - started;
-      };
-      for (let i = 0; i < WARM_UP; i++) {
-        await viaShell();
-        await viaExec();
-      }
+      for (let i = 0; i < WARM_UP; i++) for (const [, work] of paths) await work();
       for (let i = 0; i < iterations; i++) {
-        // alternate which goes first, so neither always follows the other
-        if (i % 2 === 0) {
-          shell.push(await viaShell());
-          exec.push(await viaExec());
-          write.push(await viaArchive());
-        } else {
-          write.push(await viaArchive());
-          exec.push(await viaExec());
-          shell.push(await viaShell());
-        }
+        // alternate the order, so no path always follows another
+        const order = paths.map((_, index) => index);
+        if (i % 2 === 1) order.reverse();
+        for (const index of order) samples[index]!.push(await paths[index]![1]());
       }
     } finally {
       await env.close();
     }
-    const line = (name: string, samples: number[]) => [name, String(samples.length), fmt.ms(median(samples)), fmt.ms(percentile(samples, 99))];
+    const [shell, exec, dockerExec] = samples as [number[], number[], number[]];
     return {
       head: ['path', 'iterations', 'median', 'p99'],
-      rows: [
-        line('env.run (persistent shell)', shell),
-        line('env.exec (fresh docker exec)', exec),
-        line('env.writeFile (archive API; run never needs it)', write),
-      ],
+      rows: paths.map(([name], index) => [name, String(samples[index]!.length), fmt.ms(median(samples[index]!)), fmt.ms(percentile(samples[index]!, 99))]),
       notes: [
-        `speedup of the persistent shell: ${fmt.ratio(median(exec) / median(shell))} at the median, ` +
-          `${fmt.ratio(percentile(exec, 99) / percentile(shell, 99))} at p99 (${WARM_UP} warm-up rounds not counted)`,
+        `persistent shell vs a fresh docker exec: ${fmt.ratio(median(dockerExec) / median(shell))} at the median, ` +
+          `${fmt.ratio(percentile(dockerExec, 99) / percentile(shell, 99))} at p99; harness shell vs a fresh docker exec: ` +
+          `${fmt.ratio(median(dockerExec) / median(exec))} at the median (${WARM_UP} warm-up rounds not counted)`,
       ],
     };
   },
