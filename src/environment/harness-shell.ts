@@ -6,12 +6,14 @@
  * the model's history, `$?`, cwd or variables, as SWE-ReX ran `bash -n` as a separate process
  * (swerex/runtime/local.py `_check_bash_command`).
  *
- * Each request is one line, `__sera_req ID CWD STDIN_BYTES ARGV...` with every word
- * single-quoted, followed by STDIN_BYTES raw bytes for the command's stdin (a file to write). bash
- * reads a pipe one byte at a time, so `head -c` gets exactly those bytes, and the rest of them is
- * drained even when the command does not read its stdin. Each request runs as a fresh process in a
- * subshell (no state carries over), stdout and stderr merged and base64-encoded (`-w0`: no newline),
- * so binary output and invalid UTF-8 arrive intact and the framing lines cannot be forged:
+ * Each request is a line `__sera_req ID WORDS_BYTES STDIN_BYTES`, then WORDS_BYTES of single-quoted
+ * words (the directory, then argv), then STDIN_BYTES raw bytes for the command's stdin (a file to
+ * write). bash reads a pipe one byte at a time, so `head -c` takes exactly each part, and the rest of
+ * the stdin bytes is drained even when the command does not read them. The words travel apart from the
+ * line because bash parses its own input byte by byte (a 100 KB command to check took 180 ms as part
+ * of the line, 20 ms through `head` and `eval`). Each request runs as a fresh process in a subshell (no
+ * state carries over), stdout and stderr merged and base64-encoded (`-w0`: no newline), so binary
+ * output and invalid UTF-8 arrive intact and the framing lines cannot be forged:
  *
  *     B<id>\n  <base64 of the output>\n  E<id> <exit code>\n
  */
@@ -68,10 +70,13 @@ const HOST_GRACE_MS = 30_000;
  */
 const BOOTSTRAP = `set +o history +o histexpand; set -o pipefail
 __sera_req() {
-  local id=$1 cwd=$2 bytes=$3
-  shift 3
+  local id=$1 stdin_bytes=$3 words
+  words=$(head -c "$2")
+  eval "set -- $words"
+  local cwd=$1
+  shift
   printf 'B%s\\n' "$id"
-  head -c "$bytes" | { (cd -- "$cwd" && exec "$@") 2>&1; __sera_rc=$?; cat >/dev/null; exit $__sera_rc; } | base64 -w0
+  head -c "$stdin_bytes" | { (cd -- "$cwd" && exec "$@") 2>&1; __sera_rc=$?; cat >/dev/null; exit $__sera_rc; } | base64 -w0
   printf '\\nE%s %d\\n' "$id" "$?"
 }
 `;
@@ -150,20 +155,20 @@ export class HarnessShell {
   private async execNow(request: HarnessRequest): Promise<HarnessResult> {
     if (!this.alive) throw new HarnessShellExitedError(false);
     const output = new CappedOutput(request.maxOutputBytes);
+    if (request.signal?.aborted) return { output, exitCode: -1, timedOut: false };
     const id = this.nextId++;
     const prefix = [
       ...(request.timeoutS === undefined ? [] : ['timeout', '-k', '5', `${request.timeoutS}s`]),
       ...(request.env && Object.keys(request.env).length > 0 ? ['env', ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)] : []),
     ];
     const stdin = request.stdin ?? Buffer.alloc(0);
-    const line = ['__sera_req', String(id), shellQuote(request.cwd), String(stdin.length), ...[...prefix, ...request.argv].map(shellQuote)].join(' ');
+    const words = Buffer.from([request.cwd, ...prefix, ...request.argv].map(shellQuote).join(' '), 'utf8');
 
     const finished = new Promise<number>((resolve, reject) => {
       this.pending = { id, started: false, base64: '', dataDone: false, output, resolve, reject };
     });
     const started = Date.now();
-    this.transport.write(`${line}\n`);
-    if (stdin.length > 0) this.transport.write(stdin);
+    this.transport.write(Buffer.concat([Buffer.from(`__sera_req ${id} ${words.length} ${stdin.length}\n`), words, stdin]));
 
     let giveUp: 'signal' | 'host-timeout' | undefined;
     let timer: NodeJS.Timeout | undefined;

@@ -41,9 +41,9 @@ describe('HarnessShell', () => {
     expect(result.timedOut).toBe(false);
   });
 
-  it('passes arguments literally: quotes, newlines, $(...), backslashes', async () => {
+  it('passes arguments literally: quotes, newlines, $(...), backslashes, 100 KB', async () => {
     const { shell } = await startLocal();
-    const words = ["it's", 'two\nlines', '$(echo no) `echo no` $HOME', 'back\\slash', ''];
+    const words = ["it's", 'two\nlines', '$(echo no) `echo no` $HOME', 'back\\slash', '', `'${'y'.repeat(100_000)}'\n`];
     const result = await shell.exec(request(['printf', '[%s]', ...words]));
     expect(result.output.toBuffer().toString()).toBe(words.map((w) => `[${w}]`).join(''));
   });
