@@ -22,12 +22,22 @@ beforeEach(async () => {
 afterEach(async () => repo.cleanup());
 
 describe('str_replace_editor view', () => {
-  it('checks the path once per action: one command in the container, then the file read', async () => {
+  it('checks the path and reads the file in one command per action', async () => {
     const exec = vi.spyOn(repo.env, 'exec');
     const read = vi.spyOn(repo.env, 'readFile');
     await edit({ command: 'view', path: '/testbed/b.txt' });
-    expect(exec).toHaveBeenCalledTimes(1);
-    expect(read).toHaveBeenCalledTimes(1);
+    await edit({ command: 'str_replace', path: '/testbed/b.txt', old_str: 'three', new_str: '3' });
+    expect(exec).toHaveBeenCalledTimes(2);
+    expect(read).not.toHaveBeenCalled();
+  });
+
+  it('reads an empty file and a Latin-1 file from the path check as the script read them', async () => {
+    await repo.env.writeFile('/testbed/empty.txt', '');
+    await repo.env.writeFile('/testbed/latin.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const read = vi.spyOn(repo.env, 'readFile');
+    expect(await edit({ command: 'view', path: '/testbed/empty.txt' })).toBe("Here's the result of running `cat -n` on /testbed/empty.txt:\n     1\t\n\n");
+    expect(await edit({ command: 'view', path: '/testbed/latin.txt' })).toBe("Here's the result of running `cat -n` on /testbed/latin.txt:\n     1\tcafé\n     2\t\n\n");
+    expect(read).not.toHaveBeenCalled();
   });
 
   it('lists a file with cat -n numbering and expanded tabs', async () => {

@@ -14,17 +14,42 @@ export interface DecodedText {
   encoding: TextEncoding;
 }
 
-export async function pathKind(env: Environment, path: string): Promise<PathKind> {
-  const result = await env.exec(
-    ['sh', '-c', 'if [ -d "$1" ]; then echo dir; elif [ -e "$1" ]; then echo file; else echo missing; fi', 'sh', path],
-    { timeoutS: 60 },
-  );
-  const kind = result.output.trim();
-  return kind === 'dir' || kind === 'file' ? kind : 'missing';
+export interface PathCheck {
+  kind: PathKind;
+  /** The file's bytes, when asked for and the path is a regular file (or a link to one). */
+  bytes?: Buffer;
 }
 
-export async function readText(env: Environment, path: string): Promise<DecodedText> {
-  const bytes = await env.readFile(path);
+const PATH_CHECK_SCRIPT =
+  'if [ -d "$1" ]; then echo dir; elif [ "$2" = read ] && [ -f "$1" ]; then echo regular; base64 -w0 < "$1"; ' +
+  'elif [ -e "$1" ]; then echo file; else echo missing; fi';
+
+/**
+ * What is at `path` and, with `read`, a regular file's content in the same process: the editor's
+ * path check and its read are one round trip. The bytes travel base64-encoded because
+ * `Environment.exec` decodes output as UTF-8 with U+FFFD.
+ */
+export async function checkPath(env: Environment, path: string, options: { read: boolean }): Promise<PathCheck> {
+  const result = await env.exec(['sh', '-c', PATH_CHECK_SCRIPT, 'sh', path, options.read ? 'read' : 'kind'], {
+    timeoutS: 60,
+    maxOutputBytes: Number.MAX_SAFE_INTEGER,
+  });
+  const newline = result.output.indexOf('\n');
+  const kind = result.output.slice(0, newline < 0 ? undefined : newline).trim();
+  if (kind === 'dir' || kind === 'file') return { kind };
+  if (kind !== 'regular') return { kind: 'missing' };
+  // a file base64 could not read is read again by readText, which names the failure
+  if (result.exitCode !== 0) return { kind: 'file' };
+  return { kind: 'file', bytes: Buffer.from(result.output.slice(newline + 1), 'base64') };
+}
+
+export async function pathKind(env: Environment, path: string): Promise<PathKind> {
+  return (await checkPath(env, path, { read: false })).kind;
+}
+
+/** Reads the file unless its bytes came with the path check. */
+export async function readText(env: Environment, path: string, bytesRead?: Buffer): Promise<DecodedText> {
+  const bytes = bytesRead ?? (await env.readFile(path));
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     return { text: universalNewlines(text), encoding: 'utf8' };

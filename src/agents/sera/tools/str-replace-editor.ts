@@ -9,7 +9,7 @@
  */
 import type { Environment } from '../../../environment/environment.js';
 import { countOccurrences, expandTabs, pyLen, pyList, pyPathString, pyStrRepr, splitLines } from '../python-text.js';
-import { findTwoLevels, pathKind, readText, shellCwd, writeText, type PathKind, type TextEncoding } from './editor-files.js';
+import { checkPath, findTwoLevels, pathKind, readText, shellCwd, writeText, type PathCheck, type TextEncoding } from './editor-files.js';
 import { parseEditorArguments, type EditorArguments } from './editor-arguments.js';
 import { makeListing, maybeTruncate, MAX_RESPONSE_LEN, SNIPPET_LINES } from './editor-listing.js';
 import { pythonFilemap } from './python-filemap.js';
@@ -28,17 +28,17 @@ async function editorCommand(env: Environment, args: EditorArguments): Promise<s
   if ('invalid' in checked) return checked.invalid;
   switch (args.command) {
     case 'view':
-      return view(env, path, checked.kind, args.viewRange);
+      return view(env, path, checked, args.viewRange);
     case 'create':
       if (args.fileText === undefined) return print('Parameter `file_text` is required for command: create');
       return create(env, path, args.fileText);
     case 'str_replace':
       if (args.oldStr === undefined) return print('Parameter `old_str` is required for command: str_replace');
-      return strReplace(env, path, args.oldStr, args.newStr);
+      return strReplace(env, path, checked.bytes, args.oldStr, args.newStr);
     case 'insert':
       if (args.insertLine === undefined) return print('Parameter `insert_line` is required for command: insert');
       if (args.newStr === undefined) return print('Parameter `new_str` is required for command: insert');
-      return insert(env, path, args.insertLine, args.newStr);
+      return insert(env, path, checked.bytes, args.insertLine, args.newStr);
     case 'undo_edit':
       return print(`No edit history found for ${path}.`);
     default:
@@ -49,17 +49,22 @@ async function editorCommand(env: Environment, args: EditorArguments): Promise<s
   }
 }
 
+/** The commands that read the file they act on. */
+const READING_COMMANDS = new Set(['view', 'str_replace', 'insert']);
+
 /**
  * The script's `validate_path`. The kind it found is what `view` then branches on: the script stats
- * the path twice within one action, which reads the same; here that is one round trip to the container.
+ * the path twice within one action, which reads the same; here that is one round trip to the container,
+ * which also brings the file's bytes for the commands that read it.
  */
-async function validatePath(env: Environment, command: string, path: string): Promise<{ invalid: string } | { kind: PathKind }> {
+async function validatePath(env: Environment, command: string, path: string): Promise<{ invalid: string } | PathCheck> {
   const invalid = (message: string) => ({ invalid: print(message) });
   if (!path.startsWith('/')) {
     const suggested = pyPathString(`${await shellCwd(env)}/${path}`);
     return invalid(`The path ${path} is not an absolute path, it should start with \`/\`. Maybe you meant ${suggested}?`);
   }
-  const kind = await pathKind(env, path);
+  const checked = await checkPath(env, path, { read: READING_COMMANDS.has(command) });
+  const kind = checked.kind;
   if (kind === 'missing' && command !== 'create') return invalid(`The path ${path} does not exist. Please provide a valid path.`);
   if (kind !== 'missing' && command === 'create') {
     return invalid(`File already exists at: ${path}. Cannot overwrite files using command \`create\`.`);
@@ -67,7 +72,7 @@ async function validatePath(env: Environment, command: string, path: string): Pr
   if (kind === 'dir' && command !== 'view') {
     return invalid(`The path ${path} is a directory and only the \`view\` command can be used on directories`);
   }
-  return { kind };
+  return checked;
 }
 
 function pathSuffix(path: string): string {
@@ -76,14 +81,14 @@ function pathSuffix(path: string): string {
   return dot > 0 && dot < name.length - 1 ? name.slice(dot) : '';
 }
 
-async function view(env: Environment, path: string, kind: PathKind, viewRange: [number, number] | undefined): Promise<string> {
-  if (kind === 'dir') {
+async function view(env: Environment, path: string, checked: PathCheck, viewRange: [number, number] | undefined): Promise<string> {
+  if (checked.kind === 'dir') {
     if (viewRange) return print('The `view_range` parameter is not allowed when `path` points to a directory.');
     const { stdout, hadStderr } = await findTwoLevels(env, path);
     if (hadStderr) return '';
     return print(`Here's the files and directories up to 2 levels deep in ${path}, excluding hidden items:\n${stdout}\n`);
   }
-  const { text } = await readText(env, path);
+  const { text } = await readText(env, path, checked.bytes);
   if (viewRange) {
     const lines = text.split('\n');
     const n = lines.length;
@@ -145,8 +150,8 @@ async function tryWrite(env: Environment, path: string, text: string, encoding: 
   }
 }
 
-async function strReplace(env: Environment, path: string, rawOld: string, rawNew: string | undefined): Promise<string> {
-  const read = await readText(env, path);
+async function strReplace(env: Environment, path: string, bytes: Buffer | undefined, rawOld: string, rawNew: string | undefined): Promise<string> {
+  const read = await readText(env, path, bytes);
   const fileContent = expandTabs(read.text);
   const oldStr = expandTabs(rawOld);
   const newStr = rawNew === undefined ? '' : expandTabs(rawNew);
@@ -187,8 +192,8 @@ async function strReplace(env: Environment, path: string, rawOld: string, rawNew
   );
 }
 
-async function insert(env: Environment, path: string, insertLine: number, rawNew: string): Promise<string> {
-  const read = await readText(env, path);
+async function insert(env: Environment, path: string, bytes: Buffer | undefined, insertLine: number, rawNew: string): Promise<string> {
+  const read = await readText(env, path, bytes);
   const fileText = expandTabs(read.text);
   const newStr = expandTabs(rawNew);
   const lines = fileText.split('\n');
