@@ -11,6 +11,7 @@ import { InfrastructureError } from '../errors.js';
 import type { Environment } from './environment.js';
 import { LocalEnvironment } from './local-environment.js';
 import { defineSandbox } from './sandbox-factory.js';
+import { cleanUpOnSignals } from './signal-cleanup.js';
 import type { SandboxProvider, SandboxRequest } from './sandbox-provider.js';
 
 export const LocalSandboxConfigSchema = z
@@ -22,8 +23,6 @@ export const LocalSandboxConfigSchema = z
   })
   .strict();
 export type LocalSandboxConfig = z.infer<typeof LocalSandboxConfigSchema>;
-
-const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export class LocalSandboxProvider implements SandboxProvider {
   private readonly live = new Set<{ env: LocalEnvironment; dir: string }>();
@@ -71,22 +70,7 @@ export class LocalSandboxProvider implements SandboxProvider {
   }
 
   installCleanup(options: { reraise: boolean }): () => void {
-    const handlers = new Map<NodeJS.Signals, () => void>();
-    const uninstall = (): void => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
-    for (const signal of CLEANUP_SIGNALS) {
-      const handler = (): void => {
-        void Promise.allSettled([...this.live].map(({ env }) => env.close())).finally(() => {
-          if (!options.reraise) return;
-          uninstall();
-          process.kill(process.pid, signal);
-        });
-      };
-      handlers.set(signal, handler);
-      process.on(signal, handler);
-    }
-    return uninstall;
+    return cleanUpOnSignals(() => Promise.allSettled([...this.live].map(({ env }) => env.close())), options);
   }
 }
 

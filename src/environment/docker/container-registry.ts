@@ -7,6 +7,7 @@
  */
 import type Dockerode from 'dockerode';
 import { isNotFound, statusCodeOf } from './docker-errors.js';
+import { cleanUpOnSignals } from '../signal-cleanup.js';
 
 export const RUN_ID_LABEL = 'sera-eval.run-id';
 export const RUN_DIR_LABEL = 'sera-eval.run-dir';
@@ -68,8 +69,6 @@ async function removeContainersLabelled(docker: Dockerode, label: string, value:
   return containers.length;
 }
 
-const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 export interface CleanupHandlerOptions {
   /**
    * After removing the containers, re-raise the signal so the process ends the way it would
@@ -91,21 +90,5 @@ export interface CleanupHandlerOptions {
  * function that uninstalls the handlers.
  */
 export function installCleanupHandlers(options: CleanupHandlerOptions = {}): () => void {
-  const reraise = options.reraise ?? true;
-  const handlers = new Map<NodeJS.Signals, () => void>();
-  const uninstall = (): void => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
-  for (const signal of CLEANUP_SIGNALS) {
-    const handler = (): void => {
-      void Promise.allSettled([removeAllLiveContainers(), options.sweep?.()]).finally(() => {
-        if (!reraise) return;
-        uninstall();
-        process.kill(process.pid, signal);
-      });
-    };
-    handlers.set(signal, handler);
-    process.on(signal, handler);
-  }
-  return uninstall;
+  return cleanUpOnSignals(() => Promise.allSettled([removeAllLiveContainers(), options.sweep?.()]), { reraise: options.reraise ?? true });
 }

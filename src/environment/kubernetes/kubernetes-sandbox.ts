@@ -13,9 +13,9 @@ import { KubernetesEnvironment, apiMessage, apiStatusCode, deletePod } from './k
 import { networkPolicyStatus, type NetworkPolicyStatus } from './network-policy.js';
 import { SANDBOX_CONTAINER, podManifest, runLabelSelector } from './pod-manifest.js';
 import { waitForPodRunning } from './pod-start.js';
+import { cleanUpOnSignals } from '../signal-cleanup.js';
 
 const WORKDIR = '/testbed';
-const CLEANUP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** kubeconfig from the given file, else KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
 export function loadKubeConfig(config: Pick<KubernetesSandboxConfig, 'kubeconfig' | 'context'>): KubeConfig {
@@ -140,24 +140,11 @@ export class KubernetesSandboxProvider implements SandboxProvider {
 
   /** On SIGINT/SIGTERM/SIGHUP, delete this run's pods (this shard's, when shards label their own id); returns the uninstaller. */
   installCleanup(options: { reraise: boolean }): () => void {
-    const handlers = new Map<NodeJS.Signals, () => void>();
-    const uninstall = (): void => {
-      for (const [signal, handler] of handlers) process.off(signal, handler);
-    };
-    for (const signal of CLEANUP_SIGNALS) {
-      const handler = (): void => {
-        const { namespace } = this.options.config;
-        // By label as well as by name: a pod whose create call is still under way is not in `live` yet.
-        const byLabel = this.core.deleteCollectionNamespacedPod({ namespace, labelSelector: runLabelSelector(this.options.runId), gracePeriodSeconds: 0 });
-        void Promise.allSettled([byLabel, ...[...this.live].map((name) => deletePod(this.core, namespace, name))]).finally(() => {
-          if (!options.reraise) return;
-          uninstall();
-          process.kill(process.pid, signal);
-        });
-      };
-      handlers.set(signal, handler);
-      process.on(signal, handler);
-    }
-    return uninstall;
+    return cleanUpOnSignals(() => {
+      const { namespace } = this.options.config;
+      // By label as well as by name: a pod whose create call is still under way is not in `live` yet.
+      const byLabel = this.core.deleteCollectionNamespacedPod({ namespace, labelSelector: runLabelSelector(this.options.runId), gracePeriodSeconds: 0 });
+      return Promise.allSettled([byLabel, ...[...this.live].map((name) => deletePod(this.core, namespace, name))]);
+    }, options);
   }
 }
