@@ -11,13 +11,15 @@ import { EnvironmentUnavailableError, FileNotFoundError, outOfMemoryMessage } fr
 import { decodeUtf8 } from './capped-output.js';
 import { MANAGED_LABEL, forceRemoveContainer, registerContainer, unregisterContainer } from './container-registry.js';
 import { daemonMessage, isDaemonUnreachable, isNotFound, withDaemonRetry } from './docker-errors.js';
-import { SIGKILL_EXIT, execProcess } from './exec-process.js';
+import { execProcess } from './exec-process.js';
+import { SIGKILL_EXIT } from '../in-sandbox-timeout.js';
 import { assertLimitsApplied } from './limits-check.js';
 import { startDockerShell } from './persistent-shell.js';
 import { startDockerHarnessShell } from './harness-process.js';
 import { HarnessShellExitedError, type HarnessRequest, type HarnessResult, type HarnessShell } from '../harness-shell.js';
 import { sweAgentStartupLines, type ShellSession } from '../shell-session.js';
 import { KILL_PROCESS_TREE_SCRIPT } from './process-tree.js';
+import { OomKillCounter } from '../oom-kills.js';
 
 export interface DockerEnvironmentOptions {
   /** @default a client for the local daemon (DOCKER_HOST or /var/run/docker.sock) */
@@ -70,7 +72,7 @@ export class DockerEnvironment implements Environment {
   private harnessStarting: Promise<HarnessShell> | undefined;
   private shellQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
-  private oomKillsSeen = 0;
+  private readonly oomKills = new OomKillCounter((argv) => this.probe(argv));
 
   private constructor(
     private readonly docker: Dockerode,
@@ -182,7 +184,7 @@ export class DockerEnvironment implements Environment {
     // After a timeout the kill is the outcome, and a fork bomb's survivors may leave no pid for the probe.
     if (options.detectOutOfMemory && !result.timedOut) {
       await this.assertRunning();
-      const killed = await this.guard('checking for out-of-memory kills', () => this.newOomKills());
+      const killed = await this.guard('checking for out-of-memory kills', () => this.oomKills.sawNewKill());
       return killed ? { ...decoded, outOfMemory: { limitBytes: this.memoryLimitBytes } } : decoded;
     }
     if (result.exitCode === SIGKILL_EXIT && !result.timedOut) await this.assertNoNewOomKill();
@@ -334,31 +336,16 @@ export class DockerEnvironment implements Environment {
     if (!info.State.Running) throw new EnvironmentUnavailableError(`container ${info.Name} is not running (${info.State.Status}, exit code ${info.State.ExitCode})`);
   }
 
-  /**
-   * Exit 137 is SIGKILL; the container's memory cgroup counts OOM kills (cgroup v1
-   * memory.oom_control, v2 memory.events), which tells a kernel OOM kill from a plain `kill -9`.
-   */
+  /** Exit 137 is SIGKILL: the memory cgroup's counter tells a kernel OOM kill from a plain `kill -9`. */
   private async assertNoNewOomKill(): Promise<void> {
     await this.assertRunning();
-    if (await this.newOomKills()) {
+    if (await this.oomKills.sawNewKill()) {
       throw new EnvironmentUnavailableError(`${outOfMemoryMessage(this.memoryLimitBytes)}: the kernel killed the command (exit 137)`, { code: 'oom' });
     }
   }
 
-  /**
-   * Whether the container's memory cgroup counted an OOM kill since the last look. The daemon's
-   * State.OOMKilled only turns true when the container itself dies; a killed child of a running
-   * container shows only in the cgroup's counter.
-   */
-  private async newOomKills(): Promise<boolean> {
-    const probe = await execProcess(this.container, ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null'], {
-      cwd: '/',
-      maxOutputBytes: 64 * 1024,
-      timeoutS: 30,
-    });
-    const count = Number(/oom_kill (\d+)/.exec(decodeUtf8(probe.output.toBuffer()))?.[1] ?? 0);
-    if (count <= this.oomKillsSeen) return false;
-    this.oomKillsSeen = count;
-    return true;
+  /** A probe's output: a short fresh process, for the OOM counter. */
+  private async probe(argv: string[]): Promise<string> {
+    return decodeUtf8((await execProcess(this.container, argv, { cwd: '/', maxOutputBytes: 64 * 1024, timeoutS: 30 })).output.toBuffer());
   }
 }

@@ -1,19 +1,14 @@
 /**
  * One fresh process per call (`docker exec`), its output streamed through a bounded collector.
- * The timeout is enforced inside the container by coreutils `timeout`, which signals the whole
- * process group (`-k 5`: SIGKILL five seconds after SIGTERM); a host-side timer alone would only
- * stop listening and leave the process tree running.
+ * The timeout is enforced inside the container (in-sandbox-timeout.ts).
  */
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import { awaitProcessEnd } from '../await-process-end.js';
+import { endedByTimeout, underTimeout } from '../in-sandbox-timeout.js';
 import { CappedOutput } from './capped-output.js';
 
-/** Exit status of coreutils `timeout` when the time ran out and SIGTERM sufficed. */
-const TIMEOUT_EXIT = 124;
-/** 128 + SIGKILL: `timeout -k` had to kill, or the kernel's OOM killer did. */
-export const SIGKILL_EXIT = 137;
 
 export interface ExecProcessOptions {
   timeoutS?: number;
@@ -33,7 +28,7 @@ export interface ExecProcessResult {
 }
 
 export async function execProcess(container: Dockerode.Container, argv: string[], options: ExecProcessOptions): Promise<ExecProcessResult> {
-  const cmd = options.timeoutS === undefined ? argv : ['timeout', '-k', '5', `${options.timeoutS}s`, ...argv];
+  const cmd = underTimeout(argv, options.timeoutS);
   const exec = await container.exec({
     Cmd: cmd,
     AttachStdout: true,
@@ -58,8 +53,7 @@ export async function execProcess(container: Dockerode.Container, argv: string[]
   const hostTimedOut = await awaitProcessEnd(stream, () => stream.destroy(), options);
 
   const exitCode = options.signal?.aborted ? -1 : await exitCodeOf(exec);
-  const ranOutOfTime = options.timeoutS !== undefined && Date.now() - started >= options.timeoutS * 1000;
-  const timedOut = hostTimedOut || (ranOutOfTime && (exitCode === TIMEOUT_EXIT || exitCode === SIGKILL_EXIT));
+  const timedOut = hostTimedOut || endedByTimeout(exitCode, started, options.timeoutS);
   return { output, stderr, exitCode, timedOut };
 }
 

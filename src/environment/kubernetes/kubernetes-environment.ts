@@ -14,8 +14,10 @@ import { startDockerShell } from '../docker/persistent-shell.js';
 import { sweAgentStartupLines, type ShellSession } from '../shell-session.js';
 import { KILL_PROCESS_TREE_SCRIPT } from '../docker/process-tree.js';
 import { packTar, unpackTar } from '../docker/tar.js';
-import { SIGKILL_EXIT, execInPod, type PodExecOptions, type PodExecResult, type PodTarget } from './pod-exec.js';
+import { execInPod, type PodExecOptions, type PodExecResult, type PodTarget } from './pod-exec.js';
+import { SIGKILL_EXIT } from '../in-sandbox-timeout.js';
 import { podState } from './pod-state.js';
+import { OomKillCounter } from '../oom-kills.js';
 import { podTtyHost } from './pod-tty.js';
 
 /** SWE-agent's bash tool default (sera-agent.md §1.4). */
@@ -39,7 +41,7 @@ export class KubernetesEnvironment implements Environment {
   private shell: ShellSession | undefined;
   private shellQueue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
-  private oomKillsSeen = 0;
+  private readonly oomKills = new OomKillCounter((argv) => this.probe(argv));
 
   constructor(private readonly pod: PodHandle) {}
 
@@ -94,7 +96,7 @@ export class KubernetesEnvironment implements Environment {
     };
     if (options.detectOutOfMemory && !result.timedOut) {
       await this.assertRunning();
-      const killed = await this.guard('checking for out-of-memory kills', () => this.newOomKills());
+      const killed = await this.guard('checking for out-of-memory kills', () => this.oomKills.sawNewKill());
       return killed ? { ...decoded, outOfMemory: { limitBytes: this.pod.memoryLimitBytes } } : decoded;
     }
     if (result.exitCode === SIGKILL_EXIT && !result.timedOut) await this.assertNoNewOomKill();
@@ -206,22 +208,14 @@ export class KubernetesEnvironment implements Environment {
 
   private async assertNoNewOomKill(): Promise<void> {
     await this.assertRunning();
-    if (await this.newOomKills()) {
+    if (await this.oomKills.sawNewKill()) {
       throw new EnvironmentUnavailableError(`${outOfMemoryMessage(this.pod.memoryLimitBytes)}: the kernel killed the command (exit 137)`, { code: 'oom' });
     }
   }
 
-  /** The container's memory cgroup counts OOM kills (v1 memory.oom_control, v2 memory.events), as for Docker. */
-  private async newOomKills(): Promise<boolean> {
-    const probe = await execInPod(this.pod, ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null'], {
-      cwd: '/',
-      maxOutputBytes: 64 * 1024,
-      timeoutS: 30,
-    });
-    const count = Number(/oom_kill (\d+)/.exec(decodeUtf8(probe.output.toBuffer()))?.[1] ?? 0);
-    if (count <= this.oomKillsSeen) return false;
-    this.oomKillsSeen = count;
-    return true;
+  /** A probe's output: a short fresh process, for the OOM counter. */
+  private async probe(argv: string[]): Promise<string> {
+    return decodeUtf8((await execInPod(this.pod, argv, { cwd: '/', maxOutputBytes: 64 * 1024, timeoutS: 30 })).output.toBuffer());
   }
 }
 

@@ -8,10 +8,9 @@
 import { PassThrough, Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { awaitProcessEnd } from '../await-process-end.js';
+import { endedByTimeout, underTimeout } from '../in-sandbox-timeout.js';
 import { CappedOutput } from '../docker/capped-output.js';
 
-const TIMEOUT_EXIT = 124;
-export const SIGKILL_EXIT = 137;
 /** The subprotocol whose CLOSE frame ends stdin without ending the whole stream. */
 const V5_PROTOCOL = 'v5.channel.k8s.io';
 
@@ -55,7 +54,7 @@ export class PodExecError extends Error {
  */
 export function wrapCommand(argv: string[], options: Pick<PodExecOptions, 'cwd' | 'env' | 'timeoutS' | 'separateStderr'>): string[] {
   const env = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`);
-  const timed = options.timeoutS === undefined ? argv : ['timeout', '-k', '5', `${options.timeoutS}s`, ...argv];
+  const timed = underTimeout(argv, options.timeoutS);
   const run = options.separateStderr ? 'exec "$@"' : 'exec "$@" 2>&1';
   return ['sh', '-c', `cd "$1" || exit 126; shift; ${run}`, 'sh', options.cwd, ...(env.length > 0 ? ['env', ...env] : []), ...timed];
 }
@@ -89,8 +88,7 @@ export async function execInPod(target: PodTarget, argv: string[], options: PodE
   if (options.signal?.aborted) return { output, stderr, exitCode: -1, timedOut: false };
   if (!status) throw new PodExecError(`the exec stream of ${target.pod} closed without an exit status`);
   const exitCode = exitCodeOf(status);
-  const ranOutOfTime = options.timeoutS !== undefined && Date.now() - started >= options.timeoutS * 1000;
-  return { output, stderr, exitCode, timedOut: ranOutOfTime && (exitCode === TIMEOUT_EXIT || exitCode === SIGKILL_EXIT) };
+  return { output, stderr, exitCode, timedOut: endedByTimeout(exitCode, started, options.timeoutS) };
 }
 
 /** @throws PodExecError for a Failure status without an exit code (the command never ran). */
