@@ -18,6 +18,7 @@
  *     B<id>\n  <base64 of the output>\n  E<id> <exit code>\n
  */
 import { CappedOutput } from './docker/capped-output.js';
+import { endedByTimeout, underTimeout } from './in-sandbox-timeout.js';
 
 /** A pipe pair to a `bash` in the sandbox (a `docker exec` without a tty, or a local process). */
 export interface HarnessTransport {
@@ -57,8 +58,6 @@ export class HarnessShellExitedError extends Error {
   }
 }
 
-const TIMEOUT_EXIT = 124;
-const SIGKILL_EXIT = 137;
 const START_TIMEOUT_MS = 30_000;
 /** How long after the in-sandbox timeout should have fired the host stops waiting (await-process-end.ts). */
 const HOST_GRACE_MS = 30_000;
@@ -157,12 +156,9 @@ export class HarnessShell {
     const output = new CappedOutput(request.maxOutputBytes);
     if (request.signal?.aborted) return { output, exitCode: -1, timedOut: false };
     const id = this.nextId++;
-    const prefix = [
-      ...(request.timeoutS === undefined ? [] : ['timeout', '-k', '5', `${request.timeoutS}s`]),
-      ...(request.env && Object.keys(request.env).length > 0 ? ['env', ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)] : []),
-    ];
+    const withEnv = request.env && Object.keys(request.env).length > 0 ? ['env', ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), ...request.argv] : request.argv;
     const stdin = request.stdin ?? Buffer.alloc(0);
-    const words = Buffer.from([request.cwd, ...prefix, ...request.argv].map(shellQuote).join(' '), 'utf8');
+    const words = Buffer.from([request.cwd, ...underTimeout(withEnv, request.timeoutS)].map(shellQuote).join(' '), 'utf8');
 
     const finished = new Promise<number>((resolve, reject) => {
       this.pending = { id, started: false, base64: '', dataDone: false, output, resolve, reject };
@@ -194,8 +190,7 @@ export class HarnessShell {
         await this.kill();
         return { output, exitCode: -1, timedOut: giveUp === 'host-timeout' };
       }
-      const ranOutOfTime = request.timeoutS !== undefined && Date.now() - started >= request.timeoutS * 1000;
-      return { output, exitCode, timedOut: ranOutOfTime && (exitCode === TIMEOUT_EXIT || exitCode === SIGKILL_EXIT) };
+      return { output, exitCode, timedOut: endedByTimeout(exitCode, started, request.timeoutS) };
     } finally {
       clearTimeout(timer);
       if (onAbort) request.signal?.removeEventListener('abort', onAbort);
