@@ -5,7 +5,7 @@ import type { RunSpecFields, SpecSandbox } from '../run-dir/run-spec.js';
 import type { Prediction } from '../run-dir/schemas.js';
 import type { UnplannedSpec } from './instance-plans.js';
 import { collectRunCard } from './run-card.js';
-import { selectInstances, type SelectionRequest } from './select-instances.js';
+import { benchmarkSection, selectInstances, type SelectionRequest } from './select-instances.js';
 
 /** An evaluate run as asked, in typed values. */
 export interface EvaluationRequest {
@@ -32,13 +32,7 @@ export async function planEvaluation(request: EvaluationRequest): Promise<Planne
   const spec: UnplannedSpec = {
     run_id: request.runId,
     command: 'evaluate',
-    benchmark: {
-      name: selection.benchmark.name,
-      dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, revision: null, rows: selection.dataset.rows.length },
-      filters: { ...selection.filters },
-      skip_unsupported: request.skipUnsupported,
-      image_template: request.imageTemplate,
-    },
+    benchmark: benchmarkSection(selection, request),
     model_name_or_path: predictions[0]?.model_name_or_path ?? request.predictions,
     agent: null,
     model: null,

@@ -11,7 +11,7 @@ import { connectModelClient, type ModelClient } from '../model/model-client.js';
 import type { RunSpecFields, SpecSandbox } from '../run-dir/run-spec.js';
 import type { UnplannedSpec } from './instance-plans.js';
 import { collectRunCard } from './run-card.js';
-import { selectInstances, type Selection, type SelectionRequest } from './select-instances.js';
+import { benchmarkSection, selectInstances, type Selection, type SelectionRequest } from './select-instances.js';
 
 /** One context length and the endpoint that serves it. */
 export interface EndpointRequest {
@@ -81,13 +81,7 @@ async function rolloutSpec(request: RolloutRequest, selection: Selection, client
   return {
     run_id: request.runId,
     command: request.command,
-    benchmark: {
-      name: selection.benchmark.name,
-      dataset: { source: selection.dataset.source, sha256: selection.dataset.sha256, revision: null, rows: selection.dataset.rows.length },
-      filters: { ...selection.filters },
-      skip_unsupported: request.skipUnsupported,
-      image_template: request.imageTemplate,
-    },
+    benchmark: benchmarkSection(selection, request),
     model_name_or_path: first.model,
     agent: { name: scaffold.name, config },
     model: {
