@@ -6,6 +6,7 @@
 import type { Duplex } from 'node:stream';
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { onStreamEnd } from './stream-end.js';
 import { HarnessShell } from '../harness-shell.js';
 
 export async function startDockerHarnessShell(
@@ -35,17 +36,7 @@ export async function startDockerHarnessShell(
       if (!stream.destroyed) stream.write(data);
     },
     onStdout: (listener) => stdoutListeners.push(listener),
-    onEnd: (listener) => {
-      let ended = false;
-      const once = (): void => {
-        if (ended) return;
-        ended = true;
-        listener();
-      };
-      stream.on('end', once);
-      stream.on('close', once);
-      stream.on('error', once);
-    },
+    onEnd: (listener) => onStreamEnd(stream, listener),
     kill: async (pid) => {
       try {
         if (pid > 0) await killProcessTree(pid, true);

@@ -6,6 +6,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { onStreamEnd } from './stream-end.js';
 import { SWE_REX_PS1, ShellSession, type ShellTransport } from '../shell-session.js';
 
 /** What the shell needs from its container besides the pty. */
@@ -44,17 +45,7 @@ function dockerTransport(host: ShellHost, exec: Dockerode.Exec, stream: Duplex):
       if (!stream.destroyed) stream.write(text);
     },
     onData: (listener) => stream.on('data', listener),
-    onEnd: (listener) => {
-      let ended = false;
-      const once = (): void => {
-        if (ended) return;
-        ended = true;
-        listener();
-      };
-      stream.on('end', once);
-      stream.on('close', once);
-      stream.on('error', once);
-    },
+    onEnd: (listener) => onStreamEnd(stream, listener),
     killProcessTree: (pid, includeRoot) => host.killProcessTree(pid, includeRoot),
     exitCode: async () => (await exec.inspect()).ExitCode ?? 1,
     destroy: () => stream.destroy(),
